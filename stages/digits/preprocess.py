@@ -1,0 +1,84 @@
+"""Turn any picture of a digit into the 28x28 input the model reads, as MNIST was made.
+
+This is the one definition the web page (JavaScript) and the Android app (Kotlin) port
+step for step; tests/vectors/preprocess.json holds rasters and the outputs all three
+must reproduce. The steps:
+
+1. ink_from_grey: grey values in [0, 1] become ink in [0, 1]. The background level is
+   the median border pixel (the lower middle one of the sorted border); if it is light
+   (> 0.5) the picture is inverted (dark ink on paper). The background level is then
+   subtracted and the rest stretched back to [0, 1].
+2. crop: the bounding box of pixels with ink > INK_THRESHOLD.
+3. scale: the box is resampled by area averaging (each output pixel is the mean of the
+   input area it covers) so that its longer side is BOX_SIZE pixels, keeping aspect;
+   the shorter side is round(side * BOX_SIZE / longer side), at least 1.
+4. centre: the box is placed in a 28x28 field so that its centre of mass (pixel centres
+   at i + 0.5) lands as near as whole pixels allow to the field's centre (14, 14):
+   offset = floor(14 - mass_centre + 0.5), clamped to keep the box inside the field.
+5. normalise: divide by the brightest pixel, so the strongest ink is exactly 1.
+"""
+
+import numpy as np
+
+MNIST_SIZE = 28
+BOX_SIZE = 20
+INK_THRESHOLD = 0.1
+
+
+class NoInkError(ValueError):
+    """The picture holds no ink above INK_THRESHOLD: nothing to recognise."""
+
+
+def ink_from_grey(grey: np.ndarray) -> np.ndarray:
+    """Grey values in [0, 1] (H, W) -> ink in [0, 1], light ink on a dark background."""
+    grey = np.asarray(grey, dtype=np.float64)
+    border = np.concatenate([grey[0], grey[-1], grey[1:-1, 0], grey[1:-1, -1]])
+    background = np.sort(border)[(len(border) - 1) // 2]
+    if background > 0.5:
+        grey, background = 1.0 - grey, 1.0 - background
+    if background >= 1.0:
+        return np.zeros_like(grey)
+    return np.clip((grey - background) / (1.0 - background), 0.0, 1.0)
+
+
+def area_weights(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) matrix: row j averages the input span [j, j + 1) * n_in / n_out."""
+    step = n_in / n_out
+    starts = np.arange(n_out)[:, np.newaxis] * step
+    ends = np.arange(1, n_out + 1)[:, np.newaxis] * step
+    pixels = np.arange(n_in)[np.newaxis, :]
+    overlap = np.minimum(ends, pixels + 1) - np.maximum(starts, pixels)
+    return np.clip(overlap, 0.0, None) / step
+
+
+def _offset(mass_centre: float, box: int) -> int:
+    return int(min(max(np.floor(MNIST_SIZE / 2 - mass_centre + 0.5), 0), MNIST_SIZE - box))
+
+
+def preprocess_ink(ink: np.ndarray) -> np.ndarray:
+    """Ink raster (H, W) in [0, 1] -> float32 (28, 28) model input in [0, 1]."""
+    ink = np.asarray(ink, dtype=np.float64)
+    rows = np.flatnonzero((ink > INK_THRESHOLD).any(axis=1))
+    cols = np.flatnonzero((ink > INK_THRESHOLD).any(axis=0))
+    if len(rows) == 0:
+        raise NoInkError(f"no ink above {INK_THRESHOLD} in a {ink.shape[1]}x{ink.shape[0]} picture")
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+    height, width = crop.shape
+    scale = BOX_SIZE / max(height, width)
+    out_h = max(1, int(np.floor(height * scale + 0.5)))
+    out_w = max(1, int(np.floor(width * scale + 0.5)))
+    box = area_weights(height, out_h) @ crop @ area_weights(width, out_w).T
+
+    total = box.sum()
+    centre_row = (box.sum(axis=1) * (np.arange(out_h) + 0.5)).sum() / total
+    centre_col = (box.sum(axis=0) * (np.arange(out_w) + 0.5)).sum() / total
+    top, left = _offset(centre_row, out_h), _offset(centre_col, out_w)
+    field = np.zeros((MNIST_SIZE, MNIST_SIZE))
+    field[top:top + out_h, left:left + out_w] = box
+    return (field / field.max()).astype(np.float32)
+
+
+def preprocess_grey(grey: np.ndarray) -> np.ndarray:
+    """Grey picture (H, W) in [0, 1], either polarity -> float32 (28, 28) model input."""
+    return preprocess_ink(ink_from_grey(grey))

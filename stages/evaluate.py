@@ -1,0 +1,86 @@
+"""Evaluate the trained model on MNIST's test set: metrics, confusion matrix, mistakes."""
+
+import argparse
+import json
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from stages.digits import params
+from stages.digits.atomic import atomic_output
+from stages.digits.cli import run
+from stages.digits.data import load_split, to_model_input
+from stages.digits.model import NUM_CLASSES, load_model
+
+
+def classification_metrics(
+    labels: np.ndarray, probabilities: np.ndarray
+) -> tuple[dict, np.ndarray]:
+    """Accuracy, cross-entropy loss, per-class precision/recall and the confusion matrix."""
+    predictions = probabilities.argmax(axis=1)
+    confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
+    np.add.at(confusion, (labels, predictions), 1)
+    correct = np.diag(confusion)
+    predicted_per_class = confusion.sum(axis=0)
+    actual_per_class = confusion.sum(axis=1)
+    picked = probabilities[np.arange(len(labels)), labels]
+    metrics = {
+        "accuracy": float(correct.sum() / len(labels)),
+        "loss": float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0)))),
+        "per_class": {
+            str(digit): {
+                "precision": float(correct[digit] / max(predicted_per_class[digit], 1)),
+                "recall": float(correct[digit] / max(actual_per_class[digit], 1)),
+            }
+            for digit in range(NUM_CLASSES)
+        },
+    }
+    return metrics, confusion
+
+
+def mistakes_grid(images: np.ndarray, labels: np.ndarray, predictions: np.ndarray,
+                  limit: int, columns: int = 10) -> Image.Image:
+    """The first `limit` misclassified digits, each captioned `actual>predicted`."""
+    wrong = np.flatnonzero(labels != predictions)[:limit]
+    cell, caption = 28 * 2, 12
+    rows = max(1, -(-len(wrong) // columns))
+    grid = Image.new("L", (columns * cell, rows * (cell + caption)), color=255)
+    draw = ImageDraw.Draw(grid)
+    for slot, index in enumerate(wrong):
+        x, y = (slot % columns) * cell, (slot // columns) * (cell + caption)
+        digit = Image.fromarray(255 - images[index]).resize((cell, cell), Image.NEAREST)
+        grid.paste(digit, (x, y))
+        draw.text((x + 2, y + cell), f"{labels[index]}>{predictions[index]}", fill=0)
+    return grid
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser.add_argument("--model", required=True, help="the trained .keras model")
+    parser.add_argument("--metrics", required=True, help="metrics JSON to write")
+    parser.add_argument("--confusion", required=True, help="confusion plot data (JSON) to write")
+    parser.add_argument("--mistakes", required=True, help="PNG of misclassified digits to write")
+    args = parser.parse_args()
+    evaluate_params = params.load("evaluate", params.EvaluateParams)
+
+    model = load_model(args.model)
+    images, labels = load_split(args.data, "t10k")
+    probabilities = model.predict(to_model_input(images), batch_size=evaluate_params.batch_size)
+    metrics, _ = classification_metrics(labels, probabilities)
+    predictions = probabilities.argmax(axis=1)
+    print(f"test accuracy {metrics['accuracy']:.4f}, loss {metrics['loss']:.4f}")
+
+    with atomic_output(args.metrics) as tmp:
+        tmp.write_text(json.dumps(metrics, indent=2) + "\n")
+    with atomic_output(args.confusion) as tmp:
+        pairs = zip(labels.tolist(), predictions.tolist(), strict=True)
+        rows = [{"actual": actual, "predicted": predicted} for actual, predicted in pairs]
+        tmp.write_text(json.dumps(rows))
+    with atomic_output(args.mistakes) as tmp:
+        grid = mistakes_grid(images, labels, predictions, evaluate_params.misclassified_max)
+        grid.save(tmp, format="PNG")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,63 @@
+"""Train the CNN on MNIST's training set; log curves with dvclive; save the Keras model."""
+
+import argparse
+
+import keras
+import numpy as np
+import tensorflow as tf
+from dvclive import Live
+from dvclive.keras import DVCLiveCallback
+
+from stages.digits import params
+from stages.digits.atomic import atomic_output
+from stages.digits.cli import PipelineError, run
+from stages.digits.data import load_split, to_model_input
+from stages.digits.model import build_model, make_optimizer
+
+
+def split_validation(images: np.ndarray, labels: np.ndarray, fraction: float):
+    """Hold out the last `fraction` of the training set, as Keras's validation_split does."""
+    n_val = max(1, round(len(images) * fraction))
+    if n_val >= len(images):
+        raise PipelineError(f"train.validation_split {fraction} leaves no training images; "
+                            "fix: lower it")
+    return (images[:-n_val], labels[:-n_val]), (images[-n_val:], labels[-n_val:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser.add_argument("--model", required=True, help="where to save the .keras model")
+    parser.add_argument("--live", required=True, help="dvclive directory for metrics and plots")
+    args = parser.parse_args()
+    model_params = params.load("model", params.ModelParams)
+    train_params = params.load("train", params.TrainParams)
+
+    keras.utils.set_random_seed(train_params.seed)
+    tf.config.experimental.enable_op_determinism()
+    images, labels = load_split(args.data, "train")
+    (x_train, y_train), (x_val, y_val) = split_validation(
+        to_model_input(images), labels, train_params.validation_split)
+
+    model = build_model(model_params)
+    model.compile(
+        optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.summary()
+    with atomic_output(args.live) as live_dir, \
+            Live(str(live_dir), dvcyaml=False, save_dvc_exp=False) as live:
+        model.fit(
+            x_train, y_train,
+            validation_data=(x_val, y_val),
+            epochs=train_params.epochs,
+            batch_size=train_params.batch_size,
+            callbacks=[DVCLiveCallback(live=live)],
+        )
+    with atomic_output(args.model) as tmp:
+        model.save(tmp)
+
+
+if __name__ == "__main__":
+    run(main)
