@@ -1,0 +1,58 @@
+"""Fixtures shared by the tests: tiny MNIST-format data sets and a local HTTP server."""
+
+import gzip
+import hashlib
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stages.digits.idx import encode_idx
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int = 0) -> dict:
+    """Write the four MNIST files, gzip'd, with n synthetic digits each; return their SHA-256.
+
+    Each class is a bright bar at a position of its own plus noise, so a small CNN can learn it.
+    """
+    rng = np.random.default_rng(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    digests = {}
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        images = rng.integers(0, 40, size=(n, 28, 28)).astype(np.uint8)
+        for image, label in zip(images, labels, strict=True):
+            image[4 + 2 * label:6 + 2 * label, 6:22] = 255
+        for name, array in ((f"{prefix}-images-idx3-ubyte", images),
+                            (f"{prefix}-labels-idx1-ubyte", labels)):
+            content = encode_idx(array)
+            (directory / f"{name}.gz").write_bytes(gzip.compress(content, mtime=0))
+            digests[name] = hashlib.sha256(content).hexdigest()
+    return digests
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def http_root(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A directory served over HTTP on 127.0.0.1; yields (directory, base URL)."""
+    root = tmp_path / "served"
+    root.mkdir()
+
+    def handler(*args, **kwargs):
+        return _QuietHandler(*args, directory=str(root), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()

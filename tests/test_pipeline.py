@@ -1,0 +1,145 @@
+"""End to end: `dvc repro` of the whole DAG in a scratch repository, on tiny data it makes."""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, tiny_mnist
+
+TINY_PARAMS = {
+    "model": {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "dense_units": 16},
+    "train": {"epochs": 1, "batch_size": 32},
+}
+
+
+def run(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    venv_bin = str(Path(sys.executable).parent)  # `python` in dvc.yaml must be this venv's
+    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ["PATH"],
+           "MNIST_MIRROR": str(repo.parent / "mirror")}
+    result = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def stages_run(output: str) -> list[str]:
+    return [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def set_param(repo: Path, section: str, key: str, value) -> None:
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params[section][key] = value
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """A git + DVC repository holding this project's pipeline and tiny-data params."""
+    root = tmp_path_factory.mktemp("pipeline")
+    digests = tiny_mnist(root / "mirror")
+    repo = root / "repo"
+    repo.mkdir()
+    for name in ("dvc.yaml", ".gitignore"):
+        shutil.copy(REPO / name, repo / name)
+    shutil.copytree(REPO / "stages", repo / "stages",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["download"]["files"] = digests
+    params["download"]["mirrors"] = [str(root / "no-such-mirror")]  # only $MNIST_MIRROR works
+    for section, values in TINY_PARAMS.items():
+        params[section].update(values)
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(repo, "git", "init", "-q")
+    run(repo, "git", "config", "user.email", "test@example.org")
+    run(repo, "git", "config", "user.name", "test")
+    run(repo, "dvc", "init", "-q")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "tiny pipeline")
+    return repo
+
+
+def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
+    result = run(repo, "dvc", "repro")
+    assert stages_run(result.stdout) == ["download", "train", "evaluate"]
+    assert sorted(p.name for p in (repo / "data" / "mnist").iterdir()) == [
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
+    assert (repo / "models" / "model.keras").stat().st_size > 0
+
+    metrics = json.loads(run(repo, "dvc", "metrics", "show", "--json").stdout)
+    by_file = next(iter(metrics.values()))["data"]
+    evaluated = by_file["reports/evaluate/metrics.json"]["data"]
+    assert 0 <= evaluated["accuracy"] <= 1
+    assert set(evaluated["per_class"]) == {str(d) for d in range(10)}
+    trained = by_file["reports/train/metrics.json"]["data"]
+    assert {"train", "eval"} <= set(trained)
+
+    confusion = json.loads((repo / "reports" / "evaluate" / "confusion.json").read_text())
+    assert len(confusion) == 32 and set(confusion[0]) == {"actual", "predicted"}
+    assert (repo / "reports" / "evaluate" / "mistakes.png").read_bytes()[:4] == b"\x89PNG"
+
+    run(repo, "dvc", "plots", "show", "-o", "plots-html")
+    page = (repo / "plots-html" / "index.html").read_text()
+    for title in ("Loss", "Accuracy", "Confusion matrix", "mistakes.png"):
+        assert title in page
+
+
+def test_a_second_repro_has_nothing_to_do(repo):
+    result = run(repo, "dvc", "repro")
+    assert stages_run(result.stdout) == []
+    assert "Data and pipelines are up to date." in result.stdout
+
+
+def test_an_evaluate_param_reruns_only_evaluate(repo):
+    set_param(repo, "evaluate", "misclassified_max", 5)
+    assert stages_run(run(repo, "dvc", "repro", "--dry").stdout) == ["evaluate"]
+    model = digest(repo / "models" / "model.keras")
+    assert stages_run(run(repo, "dvc", "repro").stdout) == ["evaluate"]
+    assert digest(repo / "models" / "model.keras") == model
+
+
+def test_an_experiment_on_epochs_retrains_and_evaluates_but_does_not_download(repo):
+    run(repo, "git", "commit", "-qam", "evaluate.misclassified_max: 5")
+    data = digest(repo / "data" / "mnist" / "train-images-idx3-ubyte")
+    result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=2")
+    assert stages_run(result.stdout) == ["train", "evaluate"]
+    assert digest(repo / "data" / "mnist" / "train-images-idx3-ubyte") == data
+    shown = run(repo, "dvc", "exp", "show", "--json").stdout
+    assert '"epochs": 2' in shown or "'epochs': 2" in shown or '"train.epochs"' in shown
+
+
+def test_a_bad_param_fails_in_one_line_and_keeps_the_previous_model(repo):
+    model = digest(repo / "models" / "model.keras")
+    set_param(repo, "train", "epochs", -3)
+    result = run(repo, "dvc", "repro", check=False)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: params.yaml: train.epochs must be a positive integer, got -3; "
+                      "fix: edit train.epochs in params.yaml"]
+    assert digest(repo / "models" / "model.keras") == model
+    run(repo, "git", "checkout", "params.yaml")
+
+
+def test_a_download_with_no_good_mirror_fails_and_keeps_the_data(repo):
+    data_dir = repo / "data" / "mnist"
+    before = {p.name: digest(p) for p in data_dir.iterdir()}
+    env_free = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep
+                + os.environ["PATH"]}
+    env_free.pop("MNIST_MIRROR", None)
+    result = subprocess.run([sys.executable, "-m", "stages.download", "--out", "data/mnist"],
+                            cwd=repo, env=env_free, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "no mirror gave a valid train-images-idx3-ubyte" in result.stderr
+    assert "no-such-mirror: no such file" in result.stderr
+    assert {p.name: digest(p) for p in data_dir.iterdir()} == before

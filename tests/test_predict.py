@@ -1,0 +1,90 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from stages.digits.model import build_model
+from stages.digits.params import ModelParams
+from stages.digits.preprocess import preprocess_grey
+from tests.conftest import REPO
+
+
+def predict(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "stages.predict", *args],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> tuple[Path, object]:
+    model = build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8,
+                                    dropout=0.0))
+    path = tmp_path_factory.mktemp("model") / "tiny.keras"
+    model.save(path)
+    return path, model
+
+
+def draw_seven(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
+    """A dark 7 on white paper, as a phone photo or a scan would hold it."""
+    grey = np.full(size[::-1], 255, np.uint8)
+    h, w = grey.shape
+    grey[h // 5:h // 5 + h // 12, w // 4:3 * w // 4] = 10
+    for row in range(h // 5, 4 * h // 5):
+        col = 3 * w // 4 - (row - h // 5) * (w // 3) // (3 * h // 5)
+        grey[row, col - w // 20:col + w // 20] = 10
+    Image.fromarray(grey).convert(mode).save(path)
+    return grey / 255.0
+
+
+def test_prints_the_digit_and_confidences_of_preprocessed_images(tmp_path, tiny_model):
+    model_path, model = tiny_model
+    files = {tmp_path / "big.png": ((400, 300), "L"), tmp_path / "photo.jpg": ((64, 90), "RGB"),
+             tmp_path / "alpha.png": ((50, 50), "LA")}
+    expected = []
+    for path, (size, mode) in files.items():
+        draw_seven(path, size, mode)
+        with Image.open(path) as image:
+            grey = np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+        expected.append(model.predict(preprocess_grey(grey)[None, ..., None], verbose=0)[0])
+
+    result = predict(*map(str, files), "--model", str(model_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3
+    for line, path, probabilities in zip(lines, files, expected, strict=True):
+        name, rest = line.split(": ", 1)
+        digit, confidences = rest.split("  ", 1)
+        assert name == str(path)
+        assert int(digit) == probabilities.argmax()
+        printed = [float(item.split(":")[1]) for item in confidences.strip("()").split()]
+        np.testing.assert_allclose(printed, probabilities, atol=6e-4)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"this is not a picture", "not a readable image"),
+    (None, "no such file"),
+    ("blank", "no ink above"),
+])
+def test_bad_images_fail_in_one_line(tmp_path, tiny_model, content, message):
+    path = tmp_path / "digit.png"
+    if content == "blank":
+        Image.new("L", (40, 40), 255).save(path)
+    elif content is not None:
+        path.write_bytes(content)
+    result = predict(str(path), "--model", str(tiny_model[0]))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith(f"error: {path}: ")
+    assert message in result.stderr and "fix:" in result.stderr
+
+
+def test_a_missing_model_says_how_to_build_it(tmp_path):
+    path = tmp_path / "digit.png"
+    draw_seven(path, (40, 40), "L")
+    result = predict(str(path), "--model", str(tmp_path / "absent.keras"))
+    assert result.returncode == 1
+    assert "absent.keras is missing; fix: run `dvc repro train`" in result.stderr
