@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine: `make repro` and `make test`.
 VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup repro test lint
 
@@ -10,13 +11,21 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+web/node_modules/.package-lock.json: web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+
+# Debian's Chromium for the browser tests; tests never let a tool download a browser.
+/usr/bin/chromium:
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
+
+setup: $(VENV)/.installed web/node_modules/.package-lock.json
 
 repro: setup
 	dvc repro
 	dvc metrics show
 
-test: setup
+test: setup /usr/bin/chromium
 	ruff check .
 	pytest
 

@@ -3,4 +3,4 @@
 import os
 
 # TensorFlow's C++ start-up chatter (CUDA probing on a CPU machine) hides the useful output.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

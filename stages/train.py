@@ -1,6 +1,7 @@
 """Train the CNN on MNIST's training set; log curves with dvclive; save the Keras model."""
 
 import argparse
+import sys
 
 import keras
 import numpy as np
@@ -54,6 +55,7 @@ def main() -> None:
             epochs=train_params.epochs,
             batch_size=train_params.batch_size,
             callbacks=[DVCLiveCallback(live=live)],
+            verbose=1 if sys.stdout.isatty() else 2,  # a bar per step floods logs and CI
         )
     with atomic_output(args.model) as tmp:
         model.save(tmp)

@@ -15,8 +15,10 @@ from stages.digits.idx import encode_idx
 REPO = Path(__file__).resolve().parent.parent
 
 
-def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int = 0) -> dict:
-    """Write the four MNIST files, gzip'd, with n synthetic digits each; return their SHA-256.
+def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int = 0,
+               compress: bool = True) -> dict:
+    """Write the four MNIST files (gzip'd, as mirrors serve them, or plain, as the download
+    stage leaves them) holding n synthetic digits; return their SHA-256.
 
     Each class is a bright bar at a position of its own plus noise, so a small CNN can learn it.
     """
@@ -31,7 +33,10 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
         for name, array in ((f"{prefix}-images-idx3-ubyte", images),
                             (f"{prefix}-labels-idx1-ubyte", labels)):
             content = encode_idx(array)
-            (directory / f"{name}.gz").write_bytes(gzip.compress(content, mtime=0))
+            if compress:
+                (directory / f"{name}.gz").write_bytes(gzip.compress(content, mtime=0))
+            else:
+                (directory / name).write_bytes(content)
             digests[name] = hashlib.sha256(content).hexdigest()
     return digests
 

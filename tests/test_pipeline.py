@@ -13,6 +13,8 @@ import yaml
 
 from tests.conftest import REPO, tiny_mnist
 
+ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify",
+              "tflite-convert", "tflite-verify"]
 TINY_PARAMS = {
     "model": {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "dense_units": 16},
     "train": {"epochs": 1, "batch_size": 32},
@@ -54,6 +56,10 @@ def repo(tmp_path_factory) -> Path:
         shutil.copy(REPO / name, repo / name)
     shutil.copytree(REPO / "stages", repo / "stages",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(REPO / "web" / name, repo / "web" / name)
+    (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["download"]["files"] = digests
     params["download"]["mirrors"] = [str(root / "no-such-mirror")]  # only $MNIST_MIRROR works
@@ -71,7 +77,7 @@ def repo(tmp_path_factory) -> Path:
 
 def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
     result = run(repo, "dvc", "repro")
-    assert stages_run(result.stdout) == ["download", "train", "evaluate"]
+    assert stages_run(result.stdout) == ALL_STAGES
     assert sorted(p.name for p in (repo / "data" / "mnist").iterdir()) == [
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
         "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
@@ -84,6 +90,12 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
     assert set(evaluated["per_class"]) == {str(d) for d in range(10)}
     trained = by_file["reports/train/metrics.json"]["data"]
     assert {"train", "eval"} <= set(trained)
+
+    for runtime in ("tfjs", "tflite"):
+        parity = by_file[f"reports/{runtime}/metrics.json"]["data"]
+        assert parity["agreement"] == 1.0 and parity["accuracy"] == evaluated["accuracy"]
+    assert (repo / "web" / "model" / "model.json").exists()
+    assert (repo / "android" / "app" / "src" / "main" / "assets" / "digits.tflite").exists()
 
     confusion = json.loads((repo / "reports" / "evaluate" / "confusion.json").read_text())
     assert len(confusion) == 32 and set(confusion[0]) == {"actual", "predicted"}
@@ -107,13 +119,31 @@ def test_an_evaluate_param_reruns_only_evaluate(repo):
     model = digest(repo / "models" / "model.keras")
     assert stages_run(run(repo, "dvc", "repro").stdout) == ["evaluate"]
     assert digest(repo / "models" / "model.keras") == model
+    run(repo, "git", "commit", "-qam", "evaluate.misclassified_max: 5")
+
+
+@pytest.mark.parametrize(("param", "value", "expected"), [
+    ("tfjs.quantization", "float16", ["tfjs-convert", "tfjs-verify"]),
+    ("tfjs.quantization", "uint8", ["tfjs-convert", "tfjs-verify"]),
+    ("tflite.quantization", "int8", ["tflite-convert", "tflite-verify"]),
+    ("tflite.quantization", "dynamic", ["tflite-convert", "tflite-verify"]),
+    # verify reruns only if the converted file changes, which a dry run cannot know
+    ("tflite.representative_images", 50, ["tflite-convert"]),
+])
+def test_a_quantization_param_reruns_only_its_own_conversion(repo, param, value, expected):
+    section, key = param.split(".")
+    original = (repo / "params.yaml").read_text()
+    set_param(repo, section, key, value)
+    try:
+        assert stages_run(run(repo, "dvc", "repro", "--dry").stdout) == expected
+    finally:
+        (repo / "params.yaml").write_text(original)
 
 
 def test_an_experiment_on_epochs_retrains_and_evaluates_but_does_not_download(repo):
-    run(repo, "git", "commit", "-qam", "evaluate.misclassified_max: 5")
     data = digest(repo / "data" / "mnist" / "train-images-idx3-ubyte")
     result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=2")
-    assert stages_run(result.stdout) == ["train", "evaluate"]
+    assert stages_run(result.stdout) == ALL_STAGES[1:]
     assert digest(repo / "data" / "mnist" / "train-images-idx3-ubyte") == data
     shown = run(repo, "dvc", "exp", "show", "--json").stdout
     assert '"epochs": 2' in shown or "'epochs': 2" in shown or '"train.epochs"' in shown

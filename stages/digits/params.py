@@ -11,6 +11,8 @@ from .cli import PipelineError
 
 PARAMS_FILE = Path("params.yaml")
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
+TFJS_QUANTIZATIONS = ("none", "float16", "uint8")
+TFLITE_QUANTIZATIONS = ("none", "dynamic", "float16", "int8")
 
 
 class ParamsError(PipelineError):
@@ -92,6 +94,38 @@ class EvaluateParams:
         _require(self.batch_size > 0, f"{key}.batch_size", "a positive integer", self.batch_size)
         _require(self.misclassified_max >= 0, f"{key}.misclassified_max",
                  "an integer >= 0", self.misclassified_max)
+
+
+def _check_thresholds(key: str, thresholds: dict[str, float], choices: tuple[str, ...]) -> None:
+    _require(set(thresholds) == set(choices), key, "one threshold for each of "
+             + ", ".join(choices), sorted(thresholds))
+    for name, value in thresholds.items():
+        _require(0 < value <= 1, f"{key}.{name}", "a fraction in (0, 1]", value)
+
+
+@dataclasses.dataclass(frozen=True)
+class TfjsParams:
+    quantization: str
+    min_agreement: dict[str, float]
+
+    def check(self, key: str) -> None:
+        _require(self.quantization in TFJS_QUANTIZATIONS, f"{key}.quantization",
+                 "one of " + ", ".join(TFJS_QUANTIZATIONS), self.quantization)
+        _check_thresholds(f"{key}.min_agreement", self.min_agreement, TFJS_QUANTIZATIONS)
+
+
+@dataclasses.dataclass(frozen=True)
+class TfliteParams:
+    quantization: str
+    representative_images: int
+    min_agreement: dict[str, float]
+
+    def check(self, key: str) -> None:
+        _require(self.quantization in TFLITE_QUANTIZATIONS, f"{key}.quantization",
+                 "one of " + ", ".join(TFLITE_QUANTIZATIONS), self.quantization)
+        _require(self.representative_images > 0, f"{key}.representative_images",
+                 "a positive integer", self.representative_images)
+        _check_thresholds(f"{key}.min_agreement", self.min_agreement, TFLITE_QUANTIZATIONS)
 
 
 Section = TypeVar("Section")

@@ -1,0 +1,44 @@
+"""Convert the Keras model into the web page's TF.js graph model (model.json + weight shards).
+
+The Keras model is exported as a SavedModel and converted to the tfjs *graph* format: a
+Keras 3 model in the tfjs *layers* format does not load in TF.js.
+"""
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
+
+from stages.digits import params
+from stages.digits.atomic import atomic_output
+from stages.digits.cli import PipelineError, run
+from stages.digits.model import load_model
+
+WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", required=True, help="the trained .keras model")
+    parser.add_argument("--out", required=True, help="directory for model.json and shards")
+    args = parser.parse_args()
+    tfjs = params.load("tfjs", params.TfjsParams)
+
+    model = load_model(args.model)
+    with tempfile.TemporaryDirectory() as scratch, atomic_output(args.out) as out:
+        saved_model = Path(scratch) / "saved_model"
+        model.export(saved_model, verbose=False)
+        try:
+            convert_tf_saved_model(str(saved_model), str(out),
+                                   quantization_dtype_map=WEIGHT_DTYPES[tfjs.quantization])
+        except Exception as error:  # the converter raises whatever TensorFlow raised
+            raise PipelineError(f"the tensorflowjs converter failed ({type(error).__name__}: "
+                                f"{error}); fix: check the model with `dvc repro -f train`") \
+                from None
+    files = sorted(Path(args.out).iterdir())
+    print(f"wrote {args.out}: " + ", ".join(f"{f.name} ({f.stat().st_size} B)" for f in files))
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,62 @@
+"""Run the TF.js model on all test digits in Node (wasm backend) and compare it with Keras."""
+
+import argparse
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from stages.digits import params
+from stages.digits.atomic import atomic_output
+from stages.digits.cli import PipelineError, run
+from stages.digits.data import load_split, to_model_input
+from stages.digits.model import load_model
+from stages.digits.parity import parity_metrics, require_agreement
+
+NODE_TOOL = Path(__file__).resolve().parent.parent / "web" / "tools" / "predict-batch.mjs"
+
+
+def predict_in_node(model_dir: str | Path, images: np.ndarray) -> np.ndarray:
+    """Probabilities (n, 10) from TF.js in Node for float32 images (n, 28, 28, 1)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        inputs, outputs = Path(scratch) / "images.f32", Path(scratch) / "probabilities.f32"
+        images.astype(np.float32).tofile(inputs)
+        try:
+            result = subprocess.run(["node", str(NODE_TOOL), str(model_dir), str(inputs),
+                                     str(outputs)], capture_output=True, text=True)
+        except FileNotFoundError:
+            raise PipelineError("node is not installed; fix: install Node.js 20 or newer") \
+                from None
+        if result.returncode != 0:
+            problem = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            raise PipelineError(f"TF.js could not run {model_dir} ({problem}); "
+                                "fix: `npm ci --prefix web`, then `dvc repro -f tfjs-convert`")
+        print(result.stdout.strip())
+        return np.fromfile(outputs, np.float32).reshape(len(images), -1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model-dir", required=True, help="the TF.js model directory")
+    parser.add_argument("--keras", required=True, help="the .keras model it was made from")
+    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser.add_argument("--metrics", required=True, help="metrics JSON to write")
+    args = parser.parse_args()
+    tfjs = params.load("tfjs", params.TfjsParams)
+
+    images, labels = load_split(args.data, "t10k")
+    inputs = to_model_input(images)
+    keras_probs = load_model(args.keras).predict(inputs, batch_size=1000, verbose=0)
+    metrics = parity_metrics(labels, keras_probs, predict_in_node(args.model_dir, inputs))
+    metrics["size_bytes"] = sum(f.stat().st_size for f in Path(args.model_dir).iterdir())
+    print(json.dumps(metrics))
+    require_agreement("TF.js", metrics, tfjs.min_agreement[tfjs.quantization],
+                      "rerun `dvc repro -f tfjs-convert`, or pick another tfjs.quantization")
+    with atomic_output(args.metrics) as tmp:
+        tmp.write_text(json.dumps({"quantization": tfjs.quantization, **metrics}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,215 @@
+"""tfjs-convert/verify and tflite-convert/verify on a tiny model trained on tiny data."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import yaml
+
+from stages.digits.data import load_split, to_model_input
+from stages.digits.model import build_model
+from stages.digits.params import ModelParams
+from stages.tflite_verify import predict_litert
+from tests.conftest import REPO, tiny_mnist
+
+TFLITE = "digits.tflite"
+
+
+def stage(workdir: Path, name: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", f"stages.{name}", *args], cwd=workdir,
+                          env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True)
+
+
+def set_params(workdir: Path, section: str, **values) -> None:
+    params = yaml.safe_load((workdir / "params.yaml").read_text())
+    params[section].update(values)
+    (workdir / "params.yaml").write_text(yaml.safe_dump(params))
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """params.yaml, tiny data in data/ and a tiny trained model in model.keras."""
+    workdir = tmp_path_factory.mktemp("convert")
+    shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    tiny_mnist(workdir / "data", n_train=200, n_test=64, compress=False)
+    images, labels = load_split(workdir / "data", "train")
+    keras.utils.set_random_seed(0)
+    model = build_model(ModelParams([8], [3], 32, 0.0))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(to_model_input(images), labels, epochs=8, batch_size=32, verbose=0)
+    model.save(workdir / "model.keras")
+    return workdir
+
+
+def keras_probabilities(workdir: Path) -> tuple[np.ndarray, np.ndarray]:
+    images, _ = load_split(workdir / "data", "t10k")
+    inputs = to_model_input(images)
+    return inputs, keras.models.load_model(workdir / "model.keras").predict(inputs, verbose=0)
+
+
+def convert_tfjs(workdir: Path, out: str = "tfjs") -> subprocess.CompletedProcess:
+    return stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", out)
+
+
+def verify_tfjs(workdir: Path, model_dir: str = "tfjs") -> subprocess.CompletedProcess:
+    return stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--keras", "model.keras",
+                 "--data", "data", "--metrics", "tfjs.json")
+
+
+def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProcess:
+    return stage(workdir, "tflite_convert", "--model", "model.keras", "--data", "data",
+                 "--out", out)
+
+
+def verify_tflite(workdir: Path, model: str = TFLITE) -> subprocess.CompletedProcess:
+    return stage(workdir, "tflite_verify", "--tflite", model, "--keras", "model.keras",
+                 "--data", "data", "--metrics", "tflite.json")
+
+
+def test_tfjs_graph_model_runs_in_node_wasm_and_matches_keras(workdir):
+    converted = convert_tfjs(workdir)
+    assert converted.returncode == 0, converted.stderr
+    model_json = json.loads((workdir / "tfjs" / "model.json").read_text())
+    assert model_json["format"] == "graph-model"
+    verified = verify_tfjs(workdir)
+    assert verified.returncode == 0, verified.stderr
+    assert "on wasm" in verified.stdout
+    metrics = json.loads((workdir / "tfjs.json").read_text())
+    assert metrics["agreement"] == 1.0
+    assert metrics["max_abs_diff"] < 1e-5
+    assert metrics["accuracy"] > 0.5  # the tiny model learned something, so ties are rare
+    assert metrics["size_bytes"] == sum(f.stat().st_size for f in (workdir / "tfjs").iterdir())
+
+
+def test_tfjs_graph_model_loads_in_headless_chromium_with_the_pages_tfjs(workdir, http_root):
+    root, url = http_root
+    if not (workdir / "tfjs").exists():
+        assert convert_tfjs(workdir).returncode == 0
+    shutil.copytree(workdir / "tfjs", root / "model")
+    (root / "node_modules").symlink_to(REPO / "web" / "node_modules")
+    inputs, expected = keras_probabilities(workdir)
+    (workdir / "images.json").write_text(json.dumps(inputs[:8].reshape(8, -1).tolist()))
+    result = subprocess.run(
+        ["node", str(REPO / "web" / "tools" / "browser-predict.mjs"), url, "model/model.json",
+         str(workdir / "images.json"), str(workdir / "browser.json")],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    browser = json.loads((workdir / "browser.json").read_text())
+    assert browser["backend"] == "wasm"
+    np.testing.assert_allclose(browser["probabilities"], expected[:8], atol=1e-5)
+
+
+@pytest.mark.parametrize("quantization", ["float16", "uint8"])
+def test_tfjs_weight_quantization_shrinks_the_shards(workdir, quantization):
+    set_params(workdir, "tfjs", quantization=quantization)
+    try:
+        assert convert_tfjs(workdir, f"tfjs-{quantization}").returncode == 0
+    finally:
+        set_params(workdir, "tfjs", quantization="none")
+    manifest = json.loads((workdir / f"tfjs-{quantization}" / "model.json").read_text())
+    float_weights = [w for g in manifest["weightsManifest"] for w in g["weights"]
+                     if w["dtype"] == "float32"]
+    assert float_weights
+    assert {w.get("quantization", {}).get("dtype") for w in float_weights} == {quantization}
+
+
+def zero_float_weights(model_dir: Path) -> None:
+    """Damage a TF.js model so that it still loads and runs, but computes garbage."""
+    group = json.loads((model_dir / "model.json").read_text())["weightsManifest"][0]
+    shard = bytearray((model_dir / group["paths"][0]).read_bytes())
+    offset = 0
+    for weight in group["weights"]:
+        size = int(np.prod(weight["shape"])) * 4  # float32 and int32 alike
+        if weight["dtype"] == "float32":
+            shard[offset:offset + size] = bytes(size)
+        offset += size
+    (model_dir / group["paths"][0]).write_bytes(bytes(shard))
+
+
+def test_a_corrupted_tfjs_artifact_is_caught_by_verify(workdir):
+    if not (workdir / "tfjs").exists():
+        assert convert_tfjs(workdir).returncode == 0
+    shutil.copytree(workdir / "tfjs", workdir / "tfjs-corrupt")
+    zero_float_weights(workdir / "tfjs-corrupt")
+    result = verify_tfjs(workdir, "tfjs-corrupt")
+    assert result.returncode == 1
+    assert "error: TF.js agrees with Keras on" in result.stderr
+    (workdir / "tfjs-corrupt" / "model.json").write_text("{ not json")
+    result = verify_tfjs(workdir, "tfjs-corrupt")
+    assert result.returncode == 1
+    assert "error: TF.js could not run tfjs-corrupt" in result.stderr
+
+
+def test_float_tflite_runs_in_litert_and_matches_keras(workdir):
+    assert convert_tflite(workdir).returncode == 0
+    result = verify_tflite(workdir)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((workdir / "tflite.json").read_text())
+    assert metrics["agreement"] == 1.0
+    assert metrics["max_abs_diff"] < 1e-5
+    assert metrics["size_bytes"] == (workdir / TFLITE).stat().st_size
+
+
+def test_int8_tflite_is_integer_end_to_end_and_dequantizes_close_to_keras(workdir):
+    set_params(workdir, "tflite", quantization="int8", representative_images=64)
+    try:
+        result = convert_tflite(workdir, "int8.tflite")
+    finally:
+        set_params(workdir, "tflite", quantization="none")
+    assert result.returncode == 0, result.stderr
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(workdir / "int8.tflite"))
+    source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    assert source["dtype"] == np.int8 and target["dtype"] == np.int8
+    assert source["quantization"][0] == pytest.approx(1 / 255, rel=0.01)  # inputs span [0, 1]
+    inputs, expected = keras_probabilities(workdir)
+    got = predict_litert(workdir / "int8.tflite", inputs)
+    assert np.abs(got - expected).max() < 0.1
+    assert np.mean(got.argmax(1) == expected.argmax(1)) >= 0.95
+    assert (workdir / "int8.tflite").stat().st_size < (workdir / TFLITE).stat().st_size / 2
+
+
+def test_a_corrupted_tflite_artifact_is_caught_by_verify(workdir):
+    if not (workdir / TFLITE).exists():
+        assert convert_tflite(workdir).returncode == 0
+    data = (workdir / TFLITE).read_bytes()
+    (workdir / "truncated.tflite").write_bytes(data[: len(data) // 3])
+    result = verify_tflite(workdir, "truncated.tflite")
+    assert result.returncode == 1
+    assert "error: LiteRT cannot load truncated.tflite" in result.stderr
+
+
+@pytest.mark.parametrize(("convert", "out", "section", "bad"), [
+    (convert_tfjs, "tfjs", "tfjs", "int4"),
+    (convert_tflite, TFLITE, "tflite", "int4"),
+])
+def test_bad_input_fails_in_one_line_and_keeps_the_previous_artifact(workdir, convert, out,
+                                                                     section, bad):
+    if not (workdir / out).exists():
+        assert convert(workdir).returncode == 0
+    snapshot = sorted((p.name, p.stat().st_mtime_ns) for p in (workdir).glob(f"{out}*"))
+    set_params(workdir, section, quantization=bad)
+    try:
+        result = convert(workdir)
+    finally:
+        set_params(workdir, section, quantization="none")
+    assert result.returncode == 1
+    last_line = result.stderr.strip().splitlines()[-1]  # after TensorFlow's start-up chatter
+    assert last_line.startswith(f"error: params.yaml: {section}.quantization must be one of")
+    model = workdir / "model.keras"
+    model.rename(workdir / "hidden.keras")
+    try:
+        result = convert(workdir)
+    finally:
+        (workdir / "hidden.keras").rename(model)
+    assert result.returncode == 1
+    assert "error: model model.keras is missing; fix: run `dvc repro train`" in result.stderr
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in (workdir).glob(f"{out}*")) == snapshot

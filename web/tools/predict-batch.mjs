@@ -1,0 +1,62 @@
+// Run the TF.js graph model on a batch of images in Node, on the same wasm backend and with
+// the same pinned @tensorflow/tfjs the web page uses. The tfjs-verify stage calls it.
+//
+//   node web/tools/predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32 [--backend cpu]
+//
+// IMAGES.f32 holds n x 28 x 28 float32 values in [0, 1]; PROBABILITIES.f32 receives n x 10.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+const BATCH = 1000;
+
+/** Load model.json and its weight shards from a directory (plain tfjs has no file:// loader). */
+export async function loadGraphModelFromDir(dir) {
+  const modelJSON = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8'));
+  const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+    const specs = manifest.flatMap((group) => group.weights);
+    const shards = await Promise.all(
+      manifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))));
+    const bytes = Buffer.concat(shards);
+    return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
+  });
+  return tf.loadGraphModel(tf.io.fromMemory(artifacts));
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { backend: { type: 'string', default: 'wasm' } },
+  });
+  if (positionals.length !== 3) {
+    throw new Error('usage: predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32');
+  }
+  const [modelDir, inputPath, outputPath] = positionals;
+  await tf.setBackend(values.backend);
+  await tf.ready();
+  const model = await loadGraphModelFromDir(modelDir);
+  const raw = await readFile(inputPath);
+  const images = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const count = images.length / (28 * 28);
+  if (!Number.isInteger(count)) throw new Error(`${inputPath} is not a whole number of images`);
+
+  const probabilities = new Float32Array(count * 10);
+  const started = performance.now();
+  for (let start = 0; start < count; start += BATCH) {
+    const n = Math.min(BATCH, count - start);
+    const batch = images.subarray(start * 784, (start + n) * 784);
+    const output = tf.tidy(() => model.predict(tf.tensor4d(batch, [n, 28, 28, 1])));
+    probabilities.set(await output.data(), start * 10);
+    output.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await writeFile(outputPath, Buffer.from(probabilities.buffer));
+  console.log(`tfjs ${tf.version.tfjs} on ${tf.getBackend()}: ${count} images in ${seconds.toFixed(2)} s`);
+}
+
+main().catch((error) => {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});
