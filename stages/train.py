@@ -1,4 +1,8 @@
-"""Train the CNN on MNIST's training set; log curves with dvclive; save the Keras model."""
+"""Train the CNN on MNIST's training set; log curves with dvclive; save the Keras model.
+
+`train.strategy: mirrored` copies the model to every local device (GPUs, or
+`train.cpu_devices` logical CPUs) and splits each global batch between them.
+"""
 
 import argparse
 import sys
@@ -25,6 +29,18 @@ def split_validation(images: np.ndarray, labels: np.ndarray, fraction: float):
     return (images[:-n_val], labels[:-n_val]), (images[-n_val:], labels[-n_val:])
 
 
+def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy:
+    """The tf.distribute strategy a `train.strategy` name stands for."""
+    if cpu_devices > 1:
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * cpu_devices)
+    if name == "mirrored":
+        devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+        return tf.distribute.MirroredStrategy([device.name for device in devices])
+    return tf.distribute.get_strategy()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
@@ -34,19 +50,22 @@ def main() -> None:
     model_params = params.load("model", params.ModelParams)
     train_params = params.load("train", params.TrainParams)
 
+    strategy = distribution_strategy(train_params.strategy, train_params.cpu_devices)
     keras.utils.set_random_seed(train_params.seed)
     tf.config.experimental.enable_op_determinism()
     images, labels = load_split(args.data, "train")
     (x_train, y_train), (x_val, y_val) = split_validation(
         to_model_input(images), labels, train_params.validation_split)
 
-    model = build_model(model_params)
-    model.compile(
-        optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    with strategy.scope():
+        model = build_model(model_params)
+        model.compile(
+            optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
     model.summary()
+    print(f"training on {strategy.num_replicas_in_sync} replica(s) with {train_params.strategy}")
     with atomic_output(args.live) as live_dir, \
             Live(str(live_dir), dvcyaml=False, save_dvc_exp=False) as live:
         model.fit(

@@ -11,6 +11,7 @@ from .cli import PipelineError
 
 PARAMS_FILE = Path("params.yaml")
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
+STRATEGIES = ("default", "mirrored")
 TFJS_QUANTIZATIONS = ("none", "float16", "uint8")
 TFLITE_QUANTIZATIONS = ("none", "dynamic", "float16", "int8")
 
@@ -73,6 +74,8 @@ class TrainParams:
     optimizer: str
     learning_rate: float
     validation_split: float
+    strategy: str
+    cpu_devices: int
 
     def check(self, key: str) -> None:
         _require(self.epochs > 0, f"{key}.epochs", "a positive integer", self.epochs)
@@ -83,6 +86,10 @@ class TrainParams:
                  self.learning_rate)
         _require(0 < self.validation_split < 1, f"{key}.validation_split",
                  "a fraction in (0, 1)", self.validation_split)
+        _require(self.strategy in STRATEGIES, f"{key}.strategy", "one of " + ", ".join(STRATEGIES),
+                 self.strategy)
+        _require(self.cpu_devices > 0, f"{key}.cpu_devices", "a positive integer",
+                 self.cpu_devices)
 
 
 @dataclasses.dataclass(frozen=True)
