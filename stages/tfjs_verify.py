@@ -15,11 +15,26 @@ from stages.digits.data import load_split, to_model_input
 from stages.digits.model import load_model
 from stages.digits.parity import parity_metrics, require_agreement
 
-NODE_TOOL = Path(__file__).resolve().parent.parent / "web" / "tools" / "predict-batch.mjs"
+WEB = Path(__file__).resolve().parent.parent / "web"
+NODE_TOOL = WEB / "tools" / "predict-batch.mjs"
+
+
+def ensure_node_modules() -> None:
+    """Install the pinned npm packages if missing: `dvc exp run --queue/--temp` runs in a
+    fresh copy of the repository, which has only what git tracks."""
+    if (WEB / "node_modules").is_dir():
+        return
+    try:
+        subprocess.run(["npm", "ci", "--prefix", str(WEB), "--no-audit", "--no-fund"],
+                       check=True)
+    except (FileNotFoundError, subprocess.CalledProcessError) as error:
+        raise PipelineError(f"cannot install web/node_modules ({error}); fix: install "
+                            "Node.js 20+ and npm, then run `npm ci --prefix web`") from None
 
 
 def predict_in_node(model_dir: str | Path, images: np.ndarray) -> np.ndarray:
     """Probabilities (n, 10) from TF.js in Node for float32 images (n, 28, 28, 1)."""
+    ensure_node_modules()
     with tempfile.TemporaryDirectory() as scratch:
         inputs, outputs = Path(scratch) / "images.f32", Path(scratch) / "probabilities.f32"
         images.astype(np.float32).tofile(inputs)
@@ -30,7 +45,8 @@ def predict_in_node(model_dir: str | Path, images: np.ndarray) -> np.ndarray:
             raise PipelineError("node is not installed; fix: install Node.js 20 or newer") \
                 from None
         if result.returncode != 0:
-            problem = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            lines = result.stderr.strip().splitlines() or ["no output"]
+            problem = next((line for line in lines if "rror" in line), lines[-1])
             raise PipelineError(f"TF.js could not run {model_dir} ({problem}); "
                                 "fix: `npm ci --prefix web`, then `dvc repro -f tfjs-convert`")
         print(result.stdout.strip())
