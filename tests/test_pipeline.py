@@ -1,78 +1,22 @@
 """End to end: `dvc repro` of the whole DAG in a scratch repository, on tiny data it makes."""
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import REPO, tiny_mnist
+from tests.tiny_repo import digest, make_tiny_repo, run, set_param, stages_run
 
 ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify",
               "tflite-convert", "tflite-verify"]
-TINY_PARAMS = {
-    "model": {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "dense_units": 16},
-    "train": {"epochs": 1, "batch_size": 32},
-}
-
-
-def run(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    venv_bin = str(Path(sys.executable).parent)  # `python` in dvc.yaml must be this venv's
-    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ["PATH"],
-           "MNIST_MIRROR": str(repo.parent / "mirror")}
-    result = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def stages_run(output: str) -> list[str]:
-    return [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def set_param(repo: Path, section: str, key: str, value) -> None:
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    params[section][key] = value
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    """A git + DVC repository holding this project's pipeline and tiny-data params."""
-    root = tmp_path_factory.mktemp("pipeline")
-    digests = tiny_mnist(root / "mirror")
-    repo = root / "repo"
-    repo.mkdir()
-    for name in ("dvc.yaml", ".gitignore"):
-        shutil.copy(REPO / name, repo / name)
-    shutil.copytree(REPO / "stages", repo / "stages",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy(REPO / "web" / name, repo / "web" / name)
-    (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["download"]["files"] = digests
-    params["download"]["mirrors"] = [str(root / "no-such-mirror")]  # only $MNIST_MIRROR works
-    for section, values in TINY_PARAMS.items():
-        params[section].update(values)
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    run(repo, "git", "init", "-q")
-    run(repo, "git", "config", "user.email", "test@example.org")
-    run(repo, "git", "config", "user.name", "test")
-    run(repo, "dvc", "init", "-q")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "tiny pipeline")
-    return repo
+    return make_tiny_repo(tmp_path_factory.mktemp("pipeline"))
 
 
 def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
