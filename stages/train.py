@@ -1,11 +1,15 @@
 """Train the CNN on MNIST's training set; log curves with dvclive; save the Keras model.
 
-`train.strategy: mirrored` copies the model to every local device (GPUs, or
-`train.cpu_devices` logical CPUs) and splits each global batch between them.
+`train.strategy` spreads training over devices or machines: `mirrored` copies the model to
+every local device (GPUs, or `train.cpu_devices` logical CPUs), `multi_worker` to every
+worker listed in the TF_CONFIG environment variable; each global batch is split between them.
 """
 
 import argparse
+import os
 import sys
+import tempfile
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -17,6 +21,7 @@ from stages.digits import params
 from stages.digits.atomic import atomic_output
 from stages.digits.cli import PipelineError, run
 from stages.digits.data import load_split, to_model_input
+from stages.digits.distributed import fit_multi_worker, is_chief
 from stages.digits.model import build_model, make_optimizer
 
 
@@ -35,6 +40,11 @@ def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * cpu_devices)
+    if name == "multi_worker":
+        if "TF_CONFIG" not in os.environ:
+            raise PipelineError("train.strategy multi_worker needs the TF_CONFIG environment "
+                                "variable; fix: set it on every worker (see README)")
+        return tf.distribute.MultiWorkerMirroredStrategy()
     if name == "mirrored":
         devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
         return tf.distribute.MirroredStrategy([device.name for device in devices])
@@ -66,18 +76,27 @@ def main() -> None:
         )
     model.summary()
     print(f"training on {strategy.num_replicas_in_sync} replica(s) with {train_params.strategy}")
-    with atomic_output(args.live) as live_dir, \
-            Live(str(live_dir), dvcyaml=False, save_dvc_exp=False) as live:
-        model.fit(
-            x_train, y_train,
-            validation_data=(x_val, y_val),
-            epochs=train_params.epochs,
-            batch_size=train_params.batch_size,
-            callbacks=[DVCLiveCallback(live=live)],
-            verbose=1 if sys.stdout.isatty() else 2,  # a bar per step floods logs and CI
-        )
-    with atomic_output(args.model) as tmp:
-        model.save(tmp)
+    # Only the chief of a cluster writes the pipeline's outputs; other workers write scratch.
+    with tempfile.TemporaryDirectory() as scratch:
+        chief = is_chief()
+        live_path = args.live if chief else Path(scratch) / "live"
+        with atomic_output(live_path) as live_dir, \
+                Live(str(live_dir), dvcyaml=False, save_dvc_exp=False) as live:
+            if train_params.strategy == "multi_worker":
+                fit_multi_worker(model, strategy, (x_train, y_train), (x_val, y_val),
+                                 train_params.epochs, train_params.batch_size,
+                                 train_params.seed, live)
+            else:
+                model.fit(
+                    x_train, y_train,
+                    validation_data=(x_val, y_val),
+                    epochs=train_params.epochs,
+                    batch_size=train_params.batch_size,
+                    callbacks=[DVCLiveCallback(live=live)],
+                    verbose=1 if sys.stdout.isatty() else 2,  # a bar per step floods logs
+                )
+        with atomic_output(args.model if chief else Path(scratch) / "model.keras") as tmp:
+            model.save(tmp)
 
 
 if __name__ == "__main__":

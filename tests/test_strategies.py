@@ -1,7 +1,9 @@
-"""train.strategy on this CPU: mirrored over two logical devices must learn as well as the
-default strategy on the same small data."""
+"""train.strategy on this CPU: two logical devices for mirrored, two local worker processes
+for multi_worker; each must learn as well as the default strategy on the same small data."""
 
+import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +26,10 @@ def write_params(workdir: Path, **train) -> None:
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
 
 
-def start_training(workdir: Path, model: str) -> subprocess.Popen:
+def start_training(workdir: Path, model: str, tf_config: dict | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if tf_config:
+        env["TF_CONFIG"] = json.dumps(tf_config)
     return subprocess.Popen(
         [sys.executable, "-m", "stages.train", "--data", "data", "--model", model,
          "--live", f"live-{Path(model).stem}"],
@@ -61,3 +65,36 @@ def test_mirrored_over_two_logical_cpus_matches_default(workdir):
     baseline = accuracy_of(workdir, "default.keras")
     assert baseline > 0.8
     assert abs(accuracy_of(workdir, "mirrored.keras") - baseline) <= TOLERANCE
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_multi_worker_over_two_local_processes_matches_default(workdir):
+    write_params(workdir, strategy="multi_worker", cpu_devices=1)
+    cluster = {"worker": [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]}
+    workers = [start_training(workdir, "multi.keras",
+                              {"cluster": cluster, "task": {"type": "worker", "index": i}})
+               for i in range(2)]
+    outputs = [finish(worker) for worker in workers]
+    assert all("training on 2 replica(s) with multi_worker" in out for out in outputs)
+    baseline = accuracy_of(workdir, "default.keras")
+    assert abs(accuracy_of(workdir, "multi.keras") - baseline) <= TOLERANCE
+    curve = (workdir / "live-multi" / "plots" / "metrics" / "eval" / "accuracy.tsv")
+    assert len(curve.read_text().splitlines()) == 1 + 6  # the chief's log, one row per epoch
+
+
+def test_multi_worker_without_tf_config_says_what_to_set(workdir):
+    write_params(workdir, strategy="multi_worker")
+    env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "stages.train", "--data", "data", "--model", "x.keras",
+         "--live", "live-x"], cwd=workdir, env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: train.strategy multi_worker needs the TF_CONFIG environment variable; "
+        "fix: set it on every worker (see README)")

@@ -11,7 +11,7 @@ from .cli import PipelineError
 
 PARAMS_FILE = Path("params.yaml")
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
-STRATEGIES = ("default", "mirrored")
+STRATEGIES = ("default", "mirrored", "multi_worker")
 TFJS_QUANTIZATIONS = ("none", "float16", "uint8")
 TFLITE_QUANTIZATIONS = ("none", "dynamic", "float16", "int8")
 

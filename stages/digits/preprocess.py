@@ -14,7 +14,10 @@ must reproduce. The steps:
    the shorter side is round(side * BOX_SIZE / longer side), at least 1.
 4. centre: the box is placed in a 28x28 field so that its centre of mass (pixel centres
    at i + 0.5) lands as near as whole pixels allow to the field's centre (14, 14):
-   offset = floor(14 - mass_centre + 0.5), clamped to keep the box inside the field.
+   offset = floor(14 - c + 0.5), clamped to keep the box inside the field, where c is the
+   mass centre rounded to 1e-6 first, as floor(centre * 1e6 + 0.5) / 1e6. A symmetric
+   stroke's centre sits exactly on a half pixel; the rounding keeps summation order
+   (numpy's pairwise sums, a plain loop in JS or Kotlin) from tipping it either way.
 5. normalise: divide by the brightest pixel, so the strongest ink is exactly 1.
 """
 
@@ -52,7 +55,8 @@ def area_weights(n_in: int, n_out: int) -> np.ndarray:
 
 
 def _offset(mass_centre: float, box: int) -> int:
-    return int(min(max(np.floor(MNIST_SIZE / 2 - mass_centre + 0.5), 0), MNIST_SIZE - box))
+    centre = np.floor(mass_centre * 1e6 + 0.5) / 1e6
+    return int(min(max(np.floor(MNIST_SIZE / 2 - centre + 0.5), 0), MNIST_SIZE - box))
 
 
 def preprocess_ink(ink: np.ndarray) -> np.ndarray:
