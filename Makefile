@@ -3,7 +3,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup repro test lint
+.PHONY: setup repro test lint bench serve
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -31,3 +31,7 @@ test: setup /usr/bin/chromium
 
 lint: setup
 	ruff check .
+
+# Trains the seed and default presets and measures every runtime: about half an hour.
+bench: setup /usr/bin/chromium
+	python -m stages.bench

@@ -8,6 +8,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
+import keras
 from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
 
 from stages.digits import params
@@ -18,6 +19,20 @@ from stages.digits.model import load_model
 WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
 
 
+def convert_to_tfjs(model: keras.Model, out_dir: Path, quantization: str) -> None:
+    """Write `model` as a TF.js graph model (model.json + shards) into the new `out_dir`."""
+    with tempfile.TemporaryDirectory() as scratch:
+        saved_model = Path(scratch) / "saved_model"
+        model.export(saved_model, verbose=False)
+        try:
+            convert_tf_saved_model(str(saved_model), str(out_dir),
+                                   quantization_dtype_map=WEIGHT_DTYPES[quantization])
+        except Exception as error:  # the converter raises whatever TensorFlow raised
+            raise PipelineError(f"the tensorflowjs converter failed ({type(error).__name__}: "
+                                f"{error}); fix: check the model with `dvc repro -f train`") \
+                from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", required=True, help="the trained .keras model")
@@ -26,16 +41,8 @@ def main() -> None:
     tfjs = params.load("tfjs", params.TfjsParams)
 
     model = load_model(args.model)
-    with tempfile.TemporaryDirectory() as scratch, atomic_output(args.out) as out:
-        saved_model = Path(scratch) / "saved_model"
-        model.export(saved_model, verbose=False)
-        try:
-            convert_tf_saved_model(str(saved_model), str(out),
-                                   quantization_dtype_map=WEIGHT_DTYPES[tfjs.quantization])
-        except Exception as error:  # the converter raises whatever TensorFlow raised
-            raise PipelineError(f"the tensorflowjs converter failed ({type(error).__name__}: "
-                                f"{error}); fix: check the model with `dvc repro -f train`") \
-                from None
+    with atomic_output(args.out) as out:
+        convert_to_tfjs(model, out, tfjs.quantization)
     files = sorted(Path(args.out).iterdir())
     print(f"wrote {args.out}: " + ", ".join(f"{f.name} ({f.stat().st_size} B)" for f in files))
 

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -47,6 +48,22 @@ def calibration_set(data_dir: str, count: int, seed: int = 0) -> np.ndarray:
     return to_model_input(images[np.sort(chosen)])
 
 
+def convert_to_tflite(model: keras.Model, quantization: str,
+                      calibration_images: np.ndarray) -> bytes:
+    """The LiteRT flatbuffer of `model`; int8 calibrates on `calibration_images`."""
+    with tempfile.TemporaryDirectory() as scratch:
+        saved_model = Path(scratch) / "saved_model"
+        model.export(saved_model, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model))
+        configure(converter, quantization, calibration_images)
+        try:
+            return converter.convert()
+        except Exception as error:  # the converter raises whatever MLIR/TensorFlow raised
+            raise PipelineError(f"the TFLite converter failed ({type(error).__name__}: "
+                                f"{error}); fix: check the model with `dvc repro -f train`") \
+                from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", required=True, help="the trained .keras model")
@@ -58,17 +75,7 @@ def main() -> None:
     model = load_model(args.model)
     calibration = (calibration_set(args.data, tflite.representative_images)
                    if tflite.quantization == "int8" else np.empty(0))
-    with tempfile.TemporaryDirectory() as scratch:
-        saved_model = Path(scratch) / "saved_model"
-        model.export(saved_model, verbose=False)
-        converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model))
-        configure(converter, tflite.quantization, calibration)
-        try:
-            flatbuffer = converter.convert()
-        except Exception as error:  # the converter raises whatever MLIR/TensorFlow raised
-            raise PipelineError(f"the TFLite converter failed ({type(error).__name__}: "
-                                f"{error}); fix: check the model with `dvc repro -f train`") \
-                from None
+    flatbuffer = convert_to_tflite(model, tflite.quantization, calibration)
     with atomic_output(args.out) as tmp:
         tmp.write_bytes(flatbuffer)
     print(f"wrote {args.out}: {len(flatbuffer)} B, quantization {tflite.quantization}")

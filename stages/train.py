@@ -22,7 +22,7 @@ from stages.digits.atomic import atomic_output
 from stages.digits.cli import PipelineError, run
 from stages.digits.data import load_split, to_model_input
 from stages.digits.distributed import fit_multi_worker, is_chief
-from stages.digits.model import build_model, make_optimizer
+from stages.digits.model import build_model, make_optimizer, with_augmentation
 
 
 def split_validation(images: np.ndarray, labels: np.ndarray, fraction: float):
@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="where to save the .keras model")
     parser.add_argument("--live", required=True, help="dvclive directory for metrics and plots")
     args = parser.parse_args()
-    model_params = params.load("model", params.ModelParams)
+    model_params = params.load("model", params.ModelSection).chosen
     train_params = params.load("train", params.TrainParams)
 
     strategy = distribution_strategy(train_params.strategy, train_params.cpu_devices)
@@ -67,10 +67,13 @@ def main() -> None:
     (x_train, y_train), (x_val, y_val) = split_validation(
         to_model_input(images), labels, train_params.validation_split)
 
+    steps = train_params.epochs * -(-len(x_train) // train_params.batch_size)
     with strategy.scope():
         model = build_model(model_params)
-        model.compile(
-            optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate),
+        trainer = with_augmentation(model, model_params.augment)
+        trainer.compile(
+            optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate,
+                                     train_params.lr_schedule, steps),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
@@ -83,11 +86,11 @@ def main() -> None:
         with atomic_output(live_path) as live_dir, \
                 Live(str(live_dir), dvcyaml=False, save_dvc_exp=False) as live:
             if train_params.strategy == "multi_worker":
-                fit_multi_worker(model, strategy, (x_train, y_train), (x_val, y_val),
+                fit_multi_worker(trainer, strategy, (x_train, y_train), (x_val, y_val),
                                  train_params.epochs, train_params.batch_size,
                                  train_params.seed, live)
             else:
-                model.fit(
+                trainer.fit(
                     x_train, y_train,
                     validation_data=(x_val, y_val),
                     epochs=train_params.epochs,

@@ -41,6 +41,14 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
     return digests
 
 
+def tiny_model_section(**architecture) -> dict:
+    """A params.yaml `model` section whose preset is a tiny network, for fast tests."""
+    tiny = {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "convs_per_block": 1,
+            "batch_norm": False, "dense_units": 16, "dropout": 0.5,
+            "augment": {"translation": 0, "rotation": 0, "zoom": 0}, **architecture}
+    return {"preset": "tiny", "presets": {"tiny": tiny}}
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

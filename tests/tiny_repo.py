@@ -9,12 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import REPO, tiny_mnist
+from tests.conftest import REPO, tiny_mnist, tiny_model_section
 
-TINY_PARAMS = {
-    "model": {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "dense_units": 16},
-    "train": {"epochs": 1, "batch_size": 32},
-}
+TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 
 
 def run(repo: Path, *args: str, check: bool = True,
@@ -59,8 +56,8 @@ def make_tiny_repo(root: Path) -> Path:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["download"]["files"] = digests
     params["download"]["mirrors"] = [str(root / "no-such-mirror")]  # only $MNIST_MIRROR works
-    for section, values in TINY_PARAMS.items():
-        params[section].update(values)
+    params["model"] = tiny_model_section()
+    params["train"].update(TINY_TRAIN)
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run(repo, "git", "init", "-q")
     run(repo, "git", "config", "user.email", "test@example.org")

@@ -5,28 +5,62 @@ from pathlib import Path
 import keras
 
 from .cli import PipelineError
-from .params import ModelParams
+from .params import Augmentation, ModelParams
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 
 
+def _activated(x: keras.KerasTensor, layer: keras.layers.Layer, batch_norm: bool):
+    """layer -> (batch norm) -> ReLU; with batch norm the layer's own bias is redundant."""
+    x = layer(x)
+    if batch_norm:
+        x = keras.layers.BatchNormalization()(x)
+    return keras.layers.ReLU()(x)
+
+
 def build_model(params: ModelParams) -> keras.Model:
-    """Convolution + pooling blocks, then dropout, a dense layer, dropout and a softmax."""
+    """The deployable CNN: convolution blocks, each ending in 2x2 max pooling, then dropout,
+    a dense layer, dropout and a softmax over the ten digits."""
     inputs = keras.Input(INPUT_SHAPE, name="image")
     x = inputs
     for filters, kernel_size in zip(params.conv_filters, params.kernel_sizes, strict=True):
-        x = keras.layers.Conv2D(filters, kernel_size, padding="same", activation="relu")(x)
+        for _ in range(params.convs_per_block):
+            conv = keras.layers.Conv2D(filters, kernel_size, padding="same",
+                                       use_bias=not params.batch_norm)
+            x = _activated(x, conv, params.batch_norm)
         x = keras.layers.MaxPooling2D()(x)
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dropout(params.dropout)(x)
-    x = keras.layers.Dense(params.dense_units, activation="relu")(x)
+    dense = keras.layers.Dense(params.dense_units, use_bias=not params.batch_norm)
+    x = _activated(x, dense, params.batch_norm)
     x = keras.layers.Dropout(params.dropout)(x)
     outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
-def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+def with_augmentation(model: keras.Model, augment: Augmentation) -> keras.Model:
+    """`model` behind random shifts, rotations and zooms that act only while training.
+
+    Train this wrapper and save `model`: the layers share weights, and the deployable model
+    (and every export of it) never contains the augmentation."""
+    if not augment.enabled:
+        return model
+    layers = [
+        keras.layers.RandomTranslation(augment.translation, augment.translation,
+                                       fill_mode="constant"),
+        keras.layers.RandomRotation(augment.rotation / 360, fill_mode="constant"),
+        keras.layers.RandomZoom(augment.zoom, fill_mode="constant"),
+    ]
+    return keras.Sequential([keras.Input(INPUT_SHAPE), *layers, model], name="augmented")
+
+
+def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",
+                   total_steps: int = 1) -> keras.optimizers.Optimizer:
+    """The optimizer; `cosine` decays the rate to 1% of its start over `total_steps`."""
+    if schedule == "cosine":
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps,
+                                                               alpha=0.01)
     optimizers = {
         "adam": keras.optimizers.Adam,
         "adamw": keras.optimizers.AdamW,

@@ -11,6 +11,7 @@ from .cli import PipelineError
 
 PARAMS_FILE = Path("params.yaml")
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
+LR_SCHEDULES = ("constant", "cosine")
 STRATEGIES = ("default", "mirrored", "multi_worker")
 TFJS_QUANTIZATIONS = ("none", "float16", "uint8")
 TFLITE_QUANTIZATIONS = ("none", "dynamic", "float16", "int8")
@@ -50,11 +51,39 @@ class DownloadParams:
 
 
 @dataclasses.dataclass(frozen=True)
+class Augmentation:
+    """Random changes to each training image; 0 turns one off."""
+
+    translation: float  # largest shift, as a fraction of the image size
+    rotation: float  # largest rotation, degrees
+    zoom: float  # largest zoom in or out, as a fraction
+
+    def check(self, key: str) -> None:
+        for name in ("translation", "zoom"):
+            _require(0 <= getattr(self, name) < 0.5, f"{key}.{name}", "a fraction in [0, 0.5)",
+                     getattr(self, name))
+        _require(0 <= self.rotation <= 180, f"{key}.rotation", "degrees in [0, 180]",
+                 self.rotation)
+
+    @property
+    def enabled(self) -> bool:
+        return any((self.translation, self.rotation, self.zoom))
+
+
+NO_AUGMENTATION = Augmentation(0.0, 0.0, 0.0)
+
+
+@dataclasses.dataclass(frozen=True)
 class ModelParams:
+    """One architecture: blocks of convolutions, each block ending in 2x2 max pooling."""
+
     conv_filters: list[int]
     kernel_sizes: list[int]
     dense_units: int
     dropout: float
+    convs_per_block: int = 1
+    batch_norm: bool = False
+    augment: Augmentation = NO_AUGMENTATION
 
     def check(self, key: str) -> None:
         _require(len(self.conv_filters) == len(self.kernel_sizes) > 0, f"{key}.kernel_sizes",
@@ -64,6 +93,24 @@ class ModelParams:
                      "a list of positive integers", getattr(self, name))
         _require(self.dense_units > 0, f"{key}.dense_units", "a positive integer", self.dense_units)
         _require(0 <= self.dropout < 1, f"{key}.dropout", "a number in [0, 1)", self.dropout)
+        _require(self.convs_per_block > 0, f"{key}.convs_per_block", "a positive integer",
+                 self.convs_per_block)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelSection:
+    """`model.preset` names the architecture to train among `model.presets`."""
+
+    preset: str
+    presets: dict[str, ModelParams]
+
+    def check(self, key: str) -> None:
+        _require(self.preset in self.presets, f"{key}.preset",
+                 "one of " + ", ".join(self.presets), self.preset)
+
+    @property
+    def chosen(self) -> ModelParams:
+        return self.presets[self.preset]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +120,7 @@ class TrainParams:
     batch_size: int
     optimizer: str
     learning_rate: float
+    lr_schedule: str
     validation_split: float
     strategy: str
     cpu_devices: int
@@ -84,6 +132,8 @@ class TrainParams:
                  "one of " + ", ".join(OPTIMIZERS), self.optimizer)
         _require(self.learning_rate > 0, f"{key}.learning_rate", "a positive number",
                  self.learning_rate)
+        _require(self.lr_schedule in LR_SCHEDULES, f"{key}.lr_schedule",
+                 "one of " + ", ".join(LR_SCHEDULES), self.lr_schedule)
         _require(0 < self.validation_split < 1, f"{key}.validation_split",
                  "a fraction in (0, 1)", self.validation_split)
         _require(self.strategy in STRATEGIES, f"{key}.strategy", "one of " + ", ".join(STRATEGIES),
@@ -189,6 +239,9 @@ def _convert(value: Any, key: str, cls: Any) -> Any:
     if origin is dict:
         _require(isinstance(value, dict), key, "a mapping", value)
         return {str(k): _convert(v, f"{key}.{k}", args[1]) for k, v in value.items()}
+    if cls is bool:
+        _require(isinstance(value, bool), key, "true or false", value)
+        return value
     if cls is float:
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
         _require(is_number, key, "a number", value)

@@ -1,0 +1,19 @@
+"""The benchmark's arithmetic; its timings are reported by `make bench`, never asserted."""
+
+from stages.bench import forward_flops, peak_flops
+from stages.digits.model import build_model
+from stages.digits.params import ModelParams
+
+
+def test_forward_flops_count_each_multiply_add_of_the_seed_network():
+    model = build_model(ModelParams([32, 64], [5, 5], 128, 0.5))
+    conv1 = 28 * 28 * 32 * 5 * 5 * 1
+    conv2 = 14 * 14 * 64 * 5 * 5 * 32
+    dense = 7 * 7 * 64 * 128 + 128 * 10
+    assert forward_flops(model) == 2 * (conv1 + conv2 + dense)
+
+
+def test_peak_flops_states_how_it_was_found():
+    peak, how = peak_flops()
+    assert peak > 1e9
+    assert "cores" in how and "GHz" in how and "FLOP/cycle" in how

@@ -1,0 +1,48 @@
+import keras
+import numpy as np
+import pytest
+
+from stages.digits.model import build_model, make_optimizer, with_augmentation
+from stages.digits.params import Augmentation, ModelParams
+
+BN_NET = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
+                     convs_per_block=2, batch_norm=True,
+                     augment=Augmentation(translation=0.1, rotation=10, zoom=0.1))
+
+
+def layer_types(model: keras.Model) -> list[str]:
+    return [type(layer).__name__ for layer in model.layers]
+
+
+def test_blocks_of_convolutions_with_batch_norm():
+    types = layer_types(build_model(BN_NET))
+    assert types.count("Conv2D") == 4 and types.count("MaxPooling2D") == 2
+    assert types.count("BatchNormalization") == 5  # after each convolution and the dense layer
+    assert types.count("Dropout") == 2
+
+
+def test_the_seed_network_has_no_batch_norm_and_biased_layers():
+    model = build_model(ModelParams([32, 64], [5, 5], 128, 0.5))
+    assert "BatchNormalization" not in layer_types(model)
+    assert all(layer.use_bias for layer in model.layers if hasattr(layer, "use_bias"))
+
+
+def test_augmentation_trains_the_model_but_stays_out_of_it():
+    model = build_model(BN_NET)
+    trainer = with_augmentation(model, BN_NET.augment)
+    assert {"RandomTranslation", "RandomRotation", "RandomZoom"} <= set(layer_types(trainer))
+    assert not any(name.startswith("Random") for name in layer_types(model))
+    images = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
+    np.testing.assert_allclose(trainer(images, training=False), model(images, training=False),
+                               atol=1e-6)
+    assert not np.allclose(trainer.layers[0](images, training=True), images)
+    assert with_augmentation(model, Augmentation(0, 0, 0)) is model
+
+
+def test_cosine_schedule_decays_to_one_percent():
+    schedule = make_optimizer("adam", 0.002, "cosine", total_steps=100).get_config()[
+        "learning_rate"]
+    assert schedule["class_name"] == "CosineDecay"
+    assert schedule["config"]["initial_learning_rate"] == pytest.approx(0.002)
+    assert (schedule["config"]["decay_steps"], schedule["config"]["alpha"]) == (100, 0.01)
+    assert make_optimizer("adam", 0.002).get_config()["learning_rate"] == pytest.approx(0.002)
