@@ -32,6 +32,10 @@ test: setup /usr/bin/chromium
 lint: setup
 	ruff check .
 
+# The web page on http://127.0.0.1:8000/ (its model comes from `dvc repro` or `dvc pull`).
+serve: web/node_modules/.package-lock.json
+	npm run serve --prefix web
+
 # Trains the seed and default presets and measures every runtime: about half an hour.
 bench: setup /usr/bin/chromium
 	python -m stages.bench

@@ -1,0 +1,241 @@
+"""The web page in Debian's headless Chromium, used as a person would, with a real model.
+
+The JavaScript unit tests (web/tests/*.test.mjs) run under node:test; the page scenarios are
+driven by web/tests/drive-page.mjs (playwright-core), and this module checks what they saw.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from PIL import Image
+from skimage.morphology import skeletonize
+
+from stages.digits.data import load_split
+from stages.digits.preprocess import preprocess_grey
+from stages.predict import read_grey
+from tests.conftest import REPO
+
+WEB = REPO / "web"
+ARTIFACTS = REPO / "test-artifacts"
+LOCAL_MNIST = REPO.parent / "shared" / "mnist"
+DRAWN_DIGITS = 100
+UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smoothly than 28x28's
+PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
+
+
+def run_stage(workdir: Path, name: str, *args: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if LOCAL_MNIST.is_dir():
+        env["MNIST_MIRROR"] = str(LOCAL_MNIST)
+    result = subprocess.run([sys.executable, "-m", f"stages.{name}", *args], cwd=workdir,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{name} failed:\n{result.stderr[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Path:
+    """A working directory holding real MNIST in data/ and, in tfjs/, a model trained on it
+    for two epochs (about 99% accurate) and converted as the pipeline does. It is the seed
+    preset: the page is under test here, not the model, and the seed trains fastest."""
+    workdir = tmp_path_factory.mktemp("web")
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["model"]["preset"] = "seed"
+    params["train"]["epochs"] = 2
+    (workdir / "params.yaml").write_text(yaml.safe_dump(params))
+    run_stage(workdir, "download", "--out", "data")
+    run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live")
+    run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", "tfjs")
+    return workdir
+
+
+@pytest.fixture
+def site(http_root, trained) -> tuple[Path, str]:
+    """web/ served on 127.0.0.1 with the trained model at model/ (web/model/ is left alone)."""
+    root, url = http_root
+    for entry in WEB.iterdir():
+        if entry.name != "model":
+            (root / entry.name).symlink_to(entry)
+    (root / "model").symlink_to(trained / "tfjs")
+    return root, url
+
+
+def drive(scenario: str, url: str, *args: str) -> dict:
+    result = subprocess.run(["node", str(WEB / "tests" / "drive-page.mjs"), scenario, url, *args],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
+    """A one-pixel-wide skeleton -> polylines of (row, col) that cover each of its steps once."""
+    pixels = set(zip(*np.nonzero(skeleton), strict=True))
+
+    def neighbours(pixel):
+        y, x = pixel
+        around = [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                  if (dy or dx) and (y + dy, x + dx) in pixels]
+        # A diagonal step is redundant where two straight ones already join the same pixels.
+        return [(v, u) for v, u in around
+                if v == y or u == x or ((y, u) not in pixels and (v, x) not in pixels)]
+
+    degree = {pixel: len(neighbours(pixel)) for pixel in pixels}
+    walked = set()
+    lines = []
+    # Ends first, so a stroke runs end to end; then junctions; then closed loops (a 0).
+    for start in sorted(pixels, key=lambda p: (degree[p] != 1, degree[p] == 2, p)):
+        if degree[start] == 0:
+            lines.append([start])
+        while True:
+            line = [start]
+            while step := next((n for n in neighbours(line[-1])
+                                if frozenset((line[-1], n)) not in walked), None):
+                walked.add(frozenset((line[-1], step)))
+                line.append(step)
+            if len(line) == 1:
+                break
+            lines.append(line)
+    return lines
+
+
+def simplify(line: np.ndarray, tolerance: float) -> np.ndarray:
+    """Ramer-Douglas-Peucker: the fewest of a polyline's points that keep it within tolerance."""
+    if len(line) < 3:
+        return line
+    start, (dy, dx) = line[0], line[-1] - line[0]
+    offsets = line[1:-1] - start
+    length = np.hypot(dy, dx)
+    distances = (np.abs(dy * offsets[:, 1] - dx * offsets[:, 0]) / length if length
+                 else np.hypot(*offsets.T))
+    far = distances.argmax() + 1
+    if distances[far - 1] <= tolerance:
+        return line[[0, -1]]
+    return np.concatenate([simplify(line[:far + 1], tolerance)[:-1],
+                           simplify(line[far:], tolerance)])
+
+
+def pen_strokes(image: np.ndarray) -> list[list[list[float]]]:
+    """An MNIST digit (28x28 uint8) -> pen strokes that redraw it: its skeleton, traced into
+    polylines of [x, y] points in fractions of the 28x28 field (the pad's whole width)."""
+    big = Image.fromarray(image).resize((28 * UPSCALE,) * 2, Image.Resampling.BILINEAR)
+    size = 28 * UPSCALE
+    return [[[(x + 0.5) / size, (y + 0.5) / size]
+             for y, x in simplify(np.array(line, float), PEN_TOLERANCE * UPSCALE)]
+            for line in trace(skeletonize(np.asarray(big) > 127))]
+
+
+def test_javascript_unit_tests_pass():
+    result = subprocess.run(["node", "--test", "web/tests/"], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout
+
+
+def test_the_page_loads_to_ready_with_no_console_errors(site):
+    _, url = site
+    page = drive("load", url)
+    assert page["problems"] == []
+    assert page["loading"] == {"state": "loading", "status": "Loading the model…",
+                               "progressVisible": True}
+    assert page["progress"] == 1
+    assert page["state"] == "ready"
+    assert page["backend"] == "wasm"
+    assert page["summary"] == "Draw a digit"
+    assert page["digit"] == ""
+    assert page["hintVisible"]
+    assert not page["undoEnabled"] and not page["clearEnabled"]
+
+
+def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
+    _, url = site
+    images, labels = load_split(trained / "data", "t10k")
+    digits = [pen_strokes(image) for image in images[:DRAWN_DIGITS]]
+    (tmp_path / "strokes.json").write_text(json.dumps(digits))
+    drawn = drive("draw", url, str(tmp_path / "strokes.json"))
+    assert drawn["problems"] == []
+    read = [int(page["digit"]) for page in drawn["read"]]
+    wrong = [(i, int(label), digit) for i, (label, digit)
+             in enumerate(zip(labels[:DRAWN_DIGITS], read, strict=True)) if label != digit]
+    accuracy = 1 - len(wrong) / DRAWN_DIGITS
+    print(f"drawn MNIST test digits read right: {accuracy:.0%}; wrong (index, label, read): "
+          f"{wrong}")
+    assert accuracy >= 0.95, f"{len(wrong)} of {DRAWN_DIGITS} misread: {wrong}"
+
+
+def test_undo_clear_and_the_empty_pad(site):
+    _, url = site
+    result = drive("controls", url)
+    assert result["problems"] == []
+    seen = result["seen"]
+    empty, bar, both = seen["empty"], seen["bar"], seen["barAndTop"]
+    assert bar["digit"] == "1" and both["digit"] == "7"
+    assert bar["undoEnabled"] and bar["clearEnabled"] and not bar["hintVisible"]
+    assert bar["pad"] != empty["pad"] and both["pad"] != bar["pad"]
+    for undone in ("undoButton", "undoKey"):  # the Undo button, then Ctrl+Z
+        assert seen[undone]["pad"] == bar["pad"], f"{undone} did not restore the pad"
+        assert seen[undone]["digit"] == "1"
+    for cleared in ("clearButton", "clearKey", "undoneToEmpty"):  # Clear, Escape, undo all
+        page = seen[cleared]
+        assert page["pad"] == empty["pad"], f"{cleared} left ink on the pad"
+        assert page["digit"] == "" and page["summary"] == "Draw a digit"
+        assert page["hintVisible"] and not page["undoEnabled"] and not page["clearEnabled"]
+        assert page["preview"] == empty["preview"] == [0.0] * 784
+
+
+def test_a_dropped_or_chosen_picture_is_read_as_python_reads_it(site, trained, tmp_path):
+    _, url = site
+    images, labels = load_split(trained / "data", "t10k")
+    # Blue ink on cream paper at an odd size, as if photographed: exercises the luma, the
+    # paper's level and fractional area weights.
+    ink = np.asarray(Image.fromarray(images[0]).resize((97, 97), Image.Resampling.BILINEAR))
+    ink = ink[..., np.newaxis] / 255.0
+    colour = (1 - ink) * [250, 240, 215] + ink * [30, 40, 140]
+    picture = tmp_path / "digit.png"
+    Image.fromarray(colour.round().astype(np.uint8)).save(picture)
+    expected = preprocess_grey(read_grey(picture)).flatten()
+    result = drive("picture", url, str(picture))
+    assert result["problems"] == []
+    for way in ("dropped", "chosen"):
+        page = result[way]
+        assert page["pictureVisible"] and page["clearEnabled"] and not page["hintVisible"]
+        assert page["digit"] == str(labels[0])
+        # The preview shows the model's input in 8 bits.
+        np.testing.assert_allclose(page["preview"], expected, atol=0.5 / 255 + 1e-6)
+    assert not result["cleared"]["pictureVisible"]
+    assert result["cleared"]["summary"] == "Draw a digit"
+    assert result["notPicture"]["summary"] == "notes.txt is not a picture this browser can read."
+    assert result["notPicture"]["state"] == "ready"
+
+
+@pytest.mark.parametrize("broken", ["not JSON", "no weights"])
+def test_a_broken_model_shows_a_readable_error(site, broken):
+    root, url = site
+    (root / "broken").mkdir()
+    if broken == "not JSON":
+        (root / "broken" / "model.json").write_text("<html>404 Not Found</html>")
+    else:
+        shutil.copy(root / "model" / "model.json", root / "broken" / "model.json")
+    page = drive("load", f"{url}?model=broken/model.json")
+    assert page["state"] == "error"
+    assert page["error"].startswith("The model could not be loaded from broken/model.json.")
+    assert "dvc repro" in page["error"]
+    assert not [p for p in page["problems"] if not p.startswith("HTTP 404")]
+
+
+def test_phone_and_desktop_layouts_and_touch_drawing(site):
+    _, url = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    result = drive("screenshots", url, str(ARTIFACTS))
+    assert result["problems"] == []
+    phone = result["phone"]
+    assert phone["touched"]["digit"] == "1", "a finger stroke did not draw"
+    assert phone["scrollable"] and phone["scrollY"] == 0, "drawing with a finger scrolled"
+    assert phone["overflowX"] == 0 and result["desktop"]["overflowX"] == 0
+    assert Image.open(ARTIFACTS / "web-phone.png").width == 320 * 2  # a 2x phone screen
+    assert Image.open(ARTIFACTS / "web-desktop.png").width == 1280

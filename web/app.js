@@ -1,0 +1,342 @@
+// The digit reader: draw a digit (or open a picture of one), turn it into the model's 28x28
+// input exactly as the Python pipeline does, and show what the TF.js graph model reads.
+// `tf` is the global of the pinned UMD build that index.html loads from node_modules.
+import { NoInkError, preprocessGrey, preprocessInk } from './preprocess.js';
+
+const MODEL_URL = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
+const BACKENDS = ['wasm', 'webgl', 'cpu'];
+// MNIST's pen is about 2.5 px at 28x28, where a digit fills the middle 20x20.
+const PEN_WIDTH = 2.5 / 28;
+// Live predictions while drawing: at most one in flight and one start per this gap.
+const PREDICTION_GAP_MS = 50;
+// Sharp enough on phones while keeping the canvas cheap to read back.
+const MAX_PIXEL_RATIO = 2;
+
+const $ = (id) => document.getElementById(id);
+const canvas = $('canvas');
+const pad = canvas.getContext('2d', { willReadFrequently: true });
+const paper = $('paper');
+const picture = $('picture');
+const predictionBox = $('prediction');
+const preview = $('preview').getContext('2d');
+const bars = Array.from({ length: 10 }, (_, digit) => {
+  const bar = document.createElement('li');
+  bar.innerHTML = `<span class="label">${digit}</span>`
+    + '<span class="track"><span class="fill"></span></span><span class="value">0%</span>';
+  $('bars').append(bar);
+  return bar;
+});
+
+const strokes = []; // each a list of [x, y] points as fractions of the pad's width and height
+let activePointer = null;
+let strokeRect = null;
+let pictureInput = null; // the model input of an opened picture, while it is shown
+let model = null;
+let predicting = false;
+let stale = false;
+let lastStart = -Infinity;
+
+const percent = (p) => `${Math.round(p * 100)}%`;
+
+function render() {
+  const { width, height } = canvas;
+  pad.clearRect(0, 0, width, height);
+  pad.strokeStyle = pad.fillStyle = getComputedStyle(canvas).color;
+  pad.lineWidth = PEN_WIDTH * width;
+  pad.lineCap = pad.lineJoin = 'round';
+  for (const stroke of strokes) {
+    const points = stroke.map(([x, y]) => [x * width, y * height]);
+    pad.beginPath();
+    if (points.length === 1) {
+      pad.arc(...points[0], pad.lineWidth / 2, 0, 2 * Math.PI);
+      pad.fill();
+      continue;
+    }
+    // Curves through the midpoints between samples smooth the corners of a fast stroke.
+    pad.moveTo(...points[0]);
+    for (let i = 1; i < points.length - 1; i++) {
+      const [[x, y], [nextX, nextY]] = [points[i], points[i + 1]];
+      pad.quadraticCurveTo(x, y, (x + nextX) / 2, (y + nextY) / 2);
+    }
+    pad.lineTo(...points.at(-1));
+    pad.stroke();
+  }
+}
+
+function changed() {
+  render();
+  paper.dataset.empty = String(strokes.length === 0 && !pictureInput);
+  $('undo').disabled = strokes.length === 0;
+  $('clear').disabled = strokes.length === 0 && !pictureInput;
+  schedulePrediction();
+}
+
+function showPicture(file, input) {
+  const shown = picture.getAttribute('src');
+  if (shown) URL.revokeObjectURL(shown);
+  if (file) picture.src = URL.createObjectURL(file);
+  else picture.removeAttribute('src');
+  picture.hidden = !file;
+  pictureInput = input;
+}
+
+function toPoint(event) {
+  return [(event.clientX - strokeRect.left) / strokeRect.width,
+    (event.clientY - strokeRect.top) / strokeRect.height];
+}
+
+canvas.addEventListener('pointerdown', (event) => {
+  if (activePointer !== null || event.button !== 0) return;
+  activePointer = event.pointerId;
+  canvas.setPointerCapture(event.pointerId);
+  strokeRect = canvas.getBoundingClientRect();
+  showPicture(null, null);
+  strokes.push([toPoint(event)]);
+  changed();
+});
+
+canvas.addEventListener('pointermove', (event) => {
+  if (event.pointerId !== activePointer) return;
+  const samples = event.getCoalescedEvents?.() ?? [];
+  strokes.at(-1).push(...(samples.length ? samples : [event]).map(toPoint));
+  changed();
+});
+
+for (const type of ['pointerup', 'pointercancel']) {
+  canvas.addEventListener(type, (event) => {
+    if (event.pointerId === activePointer) activePointer = null;
+  });
+}
+
+function undo() {
+  activePointer = null;
+  strokes.pop();
+  changed();
+}
+
+function clear() {
+  activePointer = null;
+  strokes.length = 0;
+  showPicture(null, null);
+  changed();
+}
+
+$('undo').addEventListener('click', undo);
+$('clear').addEventListener('click', clear);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') {
+    clear();
+  } else if ((event.ctrlKey || event.metaKey) && !event.shiftKey
+    && event.key.toLowerCase() === 'z') {
+    event.preventDefault();
+    undo();
+  }
+});
+
+new ResizeObserver(() => {
+  const size = Math.round(canvas.clientWidth * Math.min(devicePixelRatio, MAX_PIXEL_RATIO));
+  if (size > 0 && size !== canvas.width) {
+    canvas.width = canvas.height = size;
+    render();
+  }
+}).observe(canvas);
+
+/** A picture file -> model input: composited on white, grey as PIL's convert('L') makes it. */
+async function pictureToInput(file) {
+  const bitmap = await createImageBitmap(file);
+  const { width, height } = bitmap;
+  const scratch = new OffscreenCanvas(width, height).getContext('2d');
+  scratch.fillStyle = 'white';
+  scratch.fillRect(0, 0, width, height);
+  scratch.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const { data } = scratch.getImageData(0, 0, width, height);
+  const grey = new Float64Array(width * height);
+  for (let i = 0; i < grey.length; i++) {
+    const [r, g, b] = [data[4 * i], data[4 * i + 1], data[4 * i + 2]];
+    grey[i] = ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16) / 255;
+  }
+  return preprocessGrey({ data: grey, height, width });
+}
+
+async function openPicture(file) {
+  let input;
+  try {
+    input = await pictureToInput(file);
+  } catch (error) {
+    $('summary').textContent = error instanceof NoInkError
+      ? `No digit found in ${file.name}.`
+      : `${file.name} is not a picture this browser can read.`;
+    return;
+  }
+  activePointer = null;
+  strokes.length = 0;
+  showPicture(file, input);
+  changed();
+}
+
+$('file').addEventListener('change', (event) => {
+  const [file] = event.target.files;
+  if (file) openPicture(file);
+  event.target.value = '';
+});
+document.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  paper.classList.add('dragging');
+});
+document.addEventListener('dragleave', (event) => {
+  if (!event.relatedTarget) paper.classList.remove('dragging');
+});
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  paper.classList.remove('dragging');
+  const [file] = event.dataTransfer.files;
+  if (file) openPicture(file);
+});
+
+/** The model input for what is on the pad now, or null when there is no ink. */
+function currentInput() {
+  if (pictureInput) return pictureInput;
+  const { data, width, height } = pad.getImageData(0, 0, canvas.width, canvas.height);
+  // Strokes are drawn on a transparent canvas (the paper is CSS), so alpha is the ink.
+  const ink = new Float64Array(width * height);
+  for (let i = 0; i < ink.length; i++) ink[i] = data[4 * i + 3] / 255;
+  try {
+    return preprocessInk({ data: ink, height, width });
+  } catch (error) {
+    if (error instanceof NoInkError) return null;
+    throw error;
+  }
+}
+
+async function predict(input) {
+  const started = performance.now();
+  const output = tf.tidy(() => model.predict(tf.tensor4d(input, [1, 28, 28, 1])));
+  const probabilities = await output.data();
+  output.dispose();
+  return { probabilities, ms: performance.now() - started };
+}
+
+function showInput(input) {
+  const image = preview.createImageData(28, 28);
+  input.forEach((value, i) => {
+    image.data.fill(Math.round(value * 255), 4 * i, 4 * i + 3);
+    image.data[4 * i + 3] = 255;
+  });
+  preview.putImageData(image, 0, 0);
+}
+
+function showResult(input, { probabilities, ms }) {
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  $('digit').textContent = best;
+  $('summary').textContent = `Looks like a ${best}: ${percent(probabilities[best])} sure`;
+  bars.forEach((bar, digit) => {
+    bar.style.setProperty('--p', probabilities[digit]);
+    bar.classList.toggle('top', digit === best);
+    bar.querySelector('.value').textContent = percent(probabilities[digit]);
+  });
+  showInput(input);
+  $('timing').textContent = `${ms.toFixed(1)} ms to read`;
+  $('timing').dataset.ms = ms;
+}
+
+function showEmpty() {
+  $('digit').textContent = '';
+  $('summary').textContent = 'Draw a digit';
+  bars.forEach((bar) => {
+    bar.style.setProperty('--p', 0);
+    bar.classList.remove('top');
+    bar.querySelector('.value').textContent = '0%';
+  });
+  showInput(new Float32Array(28 * 28));
+  $('timing').textContent = '–';
+  $('timing').dataset.ms = '';
+}
+
+function schedulePrediction() {
+  stale = true;
+  predictionBox.setAttribute('aria-busy', 'true');
+  if (model && !predicting) predictWhileStale();
+}
+
+async function predictWhileStale() {
+  predicting = true;
+  try {
+    while (stale) {
+      const wait = lastStart + PREDICTION_GAP_MS - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      stale = false;
+      lastStart = performance.now();
+      const input = currentInput();
+      if (input) showResult(input, await predict(input));
+      else showEmpty();
+    }
+  } catch (error) {
+    fail(`Reading the digit failed: ${error.message}`);
+  } finally {
+    predicting = false;
+    predictionBox.setAttribute('aria-busy', String(stale));
+  }
+}
+
+function fail(message) {
+  document.body.dataset.state = 'error';
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+async function chooseBackend() {
+  tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href)
+    .href);
+  for (const name of BACKENDS) {
+    if (await tf.setBackend(name)) return name;
+  }
+  throw new Error('no TF.js backend works in this browser');
+}
+
+/** fetch for TF.js that shows the weights' download progress byte by byte (TF.js's own
+ * onProgress counts whole files, and the model is one). */
+function fetchCountingBytes() {
+  let loaded = 0;
+  let total = 0;
+  return async (url, init, { isBinary } = {}) => {
+    const response = await fetch(url, init);
+    const size = Number(response.headers.get('Content-Length'));
+    if (!isBinary || !response.ok || !response.body || !size) return response;
+    total += size;
+    const counting = new TransformStream({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        $('progress').value = Math.min(loaded / total, 1);
+        controller.enqueue(chunk);
+      },
+    });
+    const { status, statusText, headers } = response;
+    return new Response(response.body.pipeThrough(counting), { status, statusText, headers });
+  };
+}
+
+async function loadModel() {
+  if (!window.tf?.wasm) {
+    throw new Error('TensorFlow.js did not load (run `npm ci --prefix web` in the repository).');
+  }
+  $('version').textContent = tf.version.tfjs;
+  tf.enableProdMode();
+  $('backend').textContent = await chooseBackend();
+  const loaded = await tf.loadGraphModel(MODEL_URL, { fetchFunc: fetchCountingBytes() })
+    .catch((error) => {
+      throw new Error(`The model could not be loaded from ${MODEL_URL}. ${error.message} `
+        + '(In the repository, `dvc repro tfjs-convert` builds it.)');
+    });
+  // The first run allocates and compiles; do it now so the first digit reads at full speed.
+  const warmUp = tf.tidy(() => loaded.predict(tf.zeros([1, 28, 28, 1])));
+  await warmUp.data();
+  warmUp.dispose();
+  model = loaded;
+  document.body.dataset.state = 'ready';
+  performance.mark('model-ready');
+  schedulePrediction();
+}
+
+showEmpty();
+loadModel().catch((error) => fail(error.message));

@@ -1,0 +1,241 @@
+// Use the digit reader in Debian's headless Chromium as a person would: draw with the mouse or
+// a finger, press its buttons and keys, drop a picture. tests/test_web.py runs each scenario
+// and checks what it saw.
+//
+//   node web/tests/drive-page.mjs SCENARIO PAGE_URL [ARGUMENT]
+//
+// Prints one JSON object: the scenario's observations plus `problems`, every console error,
+// uncaught page error and failed request.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { launchChromium } from '../tools/chromium.mjs';
+
+const SETTLE_TIMEOUT_MS = 15_000;
+// A 7 in pad fractions, for scenarios that need some digit rather than a particular one.
+const SEVEN = [[[0.3, 0.25], [0.7, 0.25], [0.5, 0.52], [0.42, 0.78]]];
+
+/**
+ * A new page in a fresh context, with every problem it reports collected in `problems`;
+ * `prepare(page)` runs before the page is requested.
+ */
+async function openPage(browser, url, { prepare, ...contextOptions } = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  await prepare?.(page);
+  const problems = [];
+  // A failed request is reported by URL below; its console echo names no URL.
+  page.on('console', (message) => message.type() === 'error'
+    && !message.text().startsWith('Failed to load resource')
+    && problems.push(`console: ${message.text()}`));
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('response', (response) => response.status() >= 400
+    && problems.push(`HTTP ${response.status()} for ${response.url()}`));
+  await page.goto(url);
+  await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
+  return { page, problems };
+}
+
+/** Wait until the prediction on show is the one for what is on the pad now. */
+async function settle(page) {
+  // Chromium delivers pointer moves with the next animation frame.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  await page.waitForSelector('#prediction[aria-busy="false"]', { timeout: SETTLE_TIMEOUT_MS });
+}
+
+async function padBox(page) {
+  const box = await page.locator('#canvas').boundingBox();
+  return ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+}
+
+/** Draw strokes (lists of [x, y] in fractions of the pad) with the mouse, then settle. */
+async function drawWithMouse(page, strokes) {
+  const at = await padBox(page);
+  for (const [first, ...rest] of strokes) {
+    await page.mouse.move(...at(first));
+    await page.mouse.down();
+    for (const point of rest) await page.mouse.move(...at(point));
+    await page.mouse.up();
+  }
+  await settle(page);
+}
+
+/** Draw one stroke with a finger, through the browser's real touch input. */
+async function drawWithFinger(page, stroke) {
+  const cdp = await page.context().newCDPSession(page);
+  const at = await padBox(page);
+  const touch = (type, point) => cdp.send('Input.dispatchTouchEvent', {
+    type, touchPoints: point ? [{ x: at(point)[0], y: at(point)[1] }] : [],
+  });
+  await touch('touchStart', stroke[0]);
+  for (const point of stroke.slice(1)) await touch('touchMove', point);
+  await touch('touchEnd');
+  await settle(page);
+}
+
+function readPage(page) {
+  return page.evaluate(() => {
+    const text = (id) => document.getElementById(id).textContent.trim();
+    const preview = document.getElementById('preview').getContext('2d').getImageData(0, 0, 28, 28);
+    return {
+      state: document.body.dataset.state,
+      digit: text('digit'),
+      summary: text('summary'),
+      error: text('error'),
+      backend: text('backend'),
+      ms: Number(document.getElementById('timing').dataset.ms) || null,
+      hintVisible: document.querySelector('.hint').checkVisibility(),
+      pictureVisible: document.getElementById('picture').checkVisibility(),
+      undoEnabled: !document.getElementById('undo').disabled,
+      clearEnabled: !document.getElementById('clear').disabled,
+      pad: document.getElementById('canvas').toDataURL(),
+      preview: Array.from({ length: 28 * 28 }, (_, i) => preview.data[4 * i] / 255),
+    };
+  });
+}
+
+const brief = ({ pad, preview, ...rest }) => rest;
+
+const scenarios = {
+  async load(browser, url) {
+    let loading;
+    // Hold the weights back until the loading state has been seen.
+    const prepare = (page) => page.route('**/*.bin', async (route) => {
+      loading = await page.evaluate(() => ({
+        state: document.body.dataset.state,
+        status: document.getElementById('status-text').textContent,
+        progressVisible: document.getElementById('progress').checkVisibility(),
+      }));
+      await route.continue();
+    });
+    const { page, problems } = await openPage(browser, url, { prepare });
+    const { readyMs, progress } = await page.evaluate(() => ({
+      readyMs: performance.getEntriesByName('model-ready')[0]?.startTime,
+      progress: document.getElementById('progress').value,
+    }));
+    return { ...brief(await readPage(page)), loading, progress, readyMs, problems };
+  },
+
+  /** ARGUMENT: a JSON file holding a list of digits, each a list of strokes. */
+  async draw(browser, url, strokesFile) {
+    const digits = JSON.parse(await readFile(strokesFile, 'utf8'));
+    const { page, problems } = await openPage(browser, url);
+    const read = [];
+    for (const strokes of digits) {
+      await drawWithMouse(page, strokes);
+      read.push(brief(await readPage(page)));
+      await page.keyboard.press('Escape');
+      await settle(page);
+    }
+    return { read, problems };
+  },
+
+  async controls(browser, url) {
+    const { page, problems } = await openPage(browser, url);
+    const seen = { empty: await readPage(page) };
+    const bar = [[0.5, 0.2], [0.5, 0.8]];
+    const top = [[0.3, 0.2], [0.7, 0.2]];
+    await drawWithMouse(page, [bar]);
+    seen.bar = await readPage(page);
+    await drawWithMouse(page, [top]);
+    seen.barAndTop = await readPage(page);
+    await page.click('#undo');
+    await settle(page);
+    seen.undoButton = await readPage(page);
+    await drawWithMouse(page, [top]);
+    await page.keyboard.press('Control+z');
+    await settle(page);
+    seen.undoKey = await readPage(page);
+    await page.click('#clear');
+    await settle(page);
+    seen.clearButton = await readPage(page);
+    await drawWithMouse(page, [bar, top]);
+    await page.keyboard.press('Escape');
+    await settle(page);
+    seen.clearKey = await readPage(page);
+    await drawWithMouse(page, [bar]);
+    await page.keyboard.press('Control+z');
+    await settle(page);
+    seen.undoneToEmpty = await readPage(page);
+    return { seen, problems };
+  },
+
+  /** ARGUMENT: an image file, dropped on the pad and then chosen with the file button. */
+  async picture(browser, url, imageFile) {
+    const { page, problems } = await openPage(browser, url);
+    const pictureRead = async () => {
+      await page.waitForSelector('#picture:not([hidden])');
+      await settle(page);
+      return readPage(page);
+    };
+    const dataTransfer = await page.evaluateHandle(({ base64, name }) => {
+      const transfer = new DataTransfer();
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([bytes], name, { type: 'image/png' }));
+      return transfer;
+    }, { base64: (await readFile(imageFile)).toString('base64'), name: path.basename(imageFile) });
+    await page.dispatchEvent('#canvas', 'drop', { dataTransfer });
+    const dropped = await pictureRead();
+    await page.click('#clear');
+    await settle(page);
+    const cleared = await readPage(page);
+    await page.setInputFiles('#file', imageFile);
+    const chosen = await pictureRead();
+    await page.setInputFiles('#file', {
+      name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture'),
+    });
+    await page.waitForFunction(() => document.getElementById('summary').textContent
+      .includes('notes.txt'));
+    const notPicture = await readPage(page);
+    return { dropped, cleared: brief(cleared), chosen, notPicture: brief(notPicture), problems };
+  },
+
+  async screenshots(browser, url, directory) {
+    const phone = await openPage(browser, url, {
+      viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    });
+    const pageHeight = () => phone.page.evaluate(() => document.documentElement.scrollHeight);
+    const scrollable = await pageHeight() > 640;
+    // Upwards, as a finger that scrolls the page down would move.
+    await drawWithFinger(phone.page, [[0.5, 0.85], [0.5, 0.6], [0.5, 0.35], [0.5, 0.15]]);
+    const touched = brief(await readPage(phone.page));
+    const phoneLayout = await phone.page.evaluate(() => ({
+      scrollY, overflowX: document.documentElement.scrollWidth - innerWidth,
+    }));
+    // The whole page in one phone-wide viewport: a full-page shot would drop touch emulation.
+    await phone.page.setViewportSize({ width: 320, height: await pageHeight() });
+    const phoneShot = path.join(directory, 'web-phone.png');
+    await phone.page.screenshot({ path: phoneShot, animations: 'disabled' });
+
+    const desktop = await openPage(browser, url, { viewport: { width: 1280, height: 800 } });
+    await drawWithMouse(desktop.page, SEVEN);
+    const desktopLayout = await desktop.page.evaluate(() => ({
+      overflowX: document.documentElement.scrollWidth - innerWidth,
+    }));
+    const desktopShot = path.join(directory, 'web-desktop.png');
+    await desktop.page.screenshot({ path: desktopShot, fullPage: true, animations: 'disabled' });
+    return {
+      phone: { scrollable, touched, ...phoneLayout },
+      desktop: desktopLayout,
+      problems: [...phone.problems, ...desktop.problems],
+    };
+  },
+};
+
+async function main() {
+  const [scenario, url, argument] = process.argv.slice(2);
+  if (!scenarios[scenario] || !url) {
+    const names = Object.keys(scenarios).join('|');
+    throw new Error(`usage: drive-page.mjs ${names} PAGE_URL [ARGUMENT]`);
+  }
+  const browser = await launchChromium();
+  try {
+    console.log(JSON.stringify(await scenarios[scenario](browser, url, argument)));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(`error: ${error.stack}`);
+  process.exit(1);
+});

@@ -1,0 +1,166 @@
+// Benchmark the digit reader in headless Chromium: how long the page takes to be ready, and how
+// long reading a drawn digit takes. Prints figures; checks nothing.
+//
+//   node web/tools/bench-page.mjs [--model DIR] [--loads 5] [--digits 100]
+//
+// Serves web/ on 127.0.0.1 with DIR (default web/model) at model/, loads the page in fresh
+// browser contexts (empty caches), then draws digits with the mouse as a person would.
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchChromium } from './chromium.mjs';
+
+const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+// One stroke list per digit 0-9, in fractions of the pad.
+const DIGITS = [
+  [Array.from({ length: 17 }, (_, i) => [0.5 + 0.17 * Math.sin(i * Math.PI / 8),
+    0.5 - 0.28 * Math.cos(i * Math.PI / 8)])],
+  [[[0.45, 0.28], [0.53, 0.2], [0.53, 0.8]]],
+  [[[0.32, 0.32], [0.42, 0.2], [0.6, 0.2], [0.68, 0.32], [0.62, 0.48], [0.32, 0.8], [0.7, 0.8]]],
+  [[[0.32, 0.22], [0.66, 0.22], [0.46, 0.45], [0.64, 0.54], [0.67, 0.7], [0.55, 0.8],
+    [0.32, 0.78]]],
+  [[[0.6, 0.8], [0.6, 0.2], [0.3, 0.6], [0.72, 0.6]]],
+  [[[0.68, 0.2], [0.38, 0.2], [0.35, 0.46], [0.56, 0.44], [0.68, 0.58], [0.64, 0.76], [0.5, 0.82],
+    [0.33, 0.77]]],
+  [[[0.62, 0.18], [0.42, 0.38], [0.34, 0.62], [0.42, 0.8], [0.6, 0.8], [0.66, 0.64], [0.56, 0.52],
+    [0.36, 0.58]]],
+  [[[0.3, 0.22], [0.7, 0.22], [0.5, 0.5], [0.44, 0.8]]],
+  [[[0.5, 0.5], [0.36, 0.38], [0.38, 0.22], [0.62, 0.22], [0.64, 0.38], [0.5, 0.5], [0.34, 0.64],
+    [0.38, 0.8], [0.62, 0.8], [0.66, 0.64], [0.5, 0.5]]],
+  [[[0.66, 0.36], [0.58, 0.2], [0.38, 0.22], [0.34, 0.38], [0.46, 0.48], [0.66, 0.38],
+    [0.64, 0.8]]],
+];
+
+function serve(modelDir) {
+  const server = http.createServer(async (request, response) => {
+    const { pathname } = new URL(request.url, 'http://127.0.0.1');
+    const relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    const [root, rest] = relative.startsWith('/model/')
+      ? [modelDir, relative.slice('/model/'.length)] : [WEB, relative.slice(1)];
+    const file = path.resolve(root, rest);
+    try {
+      if (!file.startsWith(path.resolve(root) + path.sep)) throw new Error('outside the root');
+      const body = await readFile(file);
+      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+      response.writeHead(200, { 'Content-Type': type });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Page load to ready in a fresh context (empty cache): ms since navigation started. */
+async function loadOnce(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    return await page.evaluate(() => performance.getEntriesByName('model-ready')[0].startTime);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Draw digits one by one; for each, the page's inference time and pointer-up-to-answer time. */
+async function drawDigits(browser, url, count) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  // In-page clocks: from the last pointerup to the prediction box no longer being busy.
+  await page.evaluate(() => {
+    const box = document.getElementById('prediction');
+    document.getElementById('canvas').addEventListener('pointerup', () => {
+      window.benchUp = performance.now();
+    });
+    new MutationObserver(() => {
+      if (box.getAttribute('aria-busy') === 'false') window.benchShown = performance.now();
+    }).observe(box, { attributes: true, attributeFilter: ['aria-busy'] });
+  });
+  const box = await page.locator('#canvas').boundingBox();
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  const inference = [];
+  const latency = [];
+  for (let i = 0; i < count; i++) {
+    for (const [first, ...rest] of DIGITS[i % DIGITS.length]) {
+      await page.mouse.move(...at(first));
+      await page.mouse.down();
+      for (const point of rest) await page.mouse.move(...at(point));
+      await page.mouse.up();
+    }
+    await page.waitForSelector('#prediction[aria-busy="false"]');
+    const timing = await page.evaluate(() => ({
+      ms: Number(document.getElementById('timing').dataset.ms),
+      // Zero when the answer for the final ink was already up as the pen lifted.
+      shown: Math.max(0, window.benchShown - window.benchUp),
+    }));
+    inference.push(timing.ms);
+    latency.push(timing.shown);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#prediction[aria-busy="false"]');
+  }
+  const backend = await page.locator('#backend').textContent();
+  await page.close();
+  return { inference, latency, backend };
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p) => sorted[Math.ceil(p * sorted.length) - 1];
+  return { median: rank(0.5), p95: rank(0.95), n: sorted.length };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: path.join(WEB, 'model') },
+      loads: { type: 'string', default: '5' },
+      digits: { type: 'string', default: '100' },
+    },
+  });
+  const modelDir = path.resolve(values.model);
+  const model = JSON.parse(await readFile(path.join(modelDir, 'model.json'), 'utf8'));
+  const shards = model.weightsManifest.flatMap((group) => group.paths);
+  const sizes = await Promise.all(shards.map((shard) => stat(path.join(modelDir, shard))));
+  const megabytes = sizes.reduce((sum, { size }) => sum + size, 0) / 1e6;
+
+  const server = await serve(modelDir);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await launchChromium();
+  try {
+    const loads = [];
+    for (let i = 0; i < Number(values.loads); i++) loads.push(await loadOnce(browser, url));
+    const { inference, latency, backend } = await drawDigits(browser, url, Number(values.digits));
+    console.log(`digit reader in headless Chromium ${browser.version()}, TF.js on ${backend}; `
+      + `model ${modelDir} (${megabytes.toFixed(1)} MB of weights)`);
+    console.log(`${''.padEnd(40)}${'median'.padStart(9)}${'p95'.padStart(9)}${'n'.padStart(6)}`);
+    for (const [label, figures] of [
+      ['page load -> ready (empty cache)', loads],
+      ['inference per digit', inference],
+      ['pointer up -> answer shown', latency],
+    ]) {
+      const { median, p95, n } = stats(figures);
+      const ms = (value) => `${value.toFixed(value < 100 ? 1 : 0)} ms`.padStart(9);
+      console.log(`${label.padEnd(40)}${ms(median)}${ms(p95)}${String(n).padStart(6)}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});
