@@ -11,11 +11,15 @@ import pytest
 import yaml
 from ai_edge_litert.interpreter import Interpreter
 
+from stages.digits.model import build_model
+from stages.digits.params import ModelParams
+from stages.tflite_convert import convert_to_tflite
 from tests.conftest import REPO
 
 KOTLIN = REPO / "android/app/src/main/java/com/mnisteverywhere/digits"
 ASSETS = "android/app/src/main/assets/"
 VECTORS = json.loads((REPO / "tests/vectors/preprocess.json").read_text())["vectors"]
+SEVEN = next(vector for vector in VECTORS if vector["name"].startswith("MNIST"))
 
 
 def kotlin_constant(file: str, name: str) -> str:
@@ -51,11 +55,9 @@ def test_the_app_loads_the_file_that_tflite_convert_writes():
     assert f"--out {out}" in " ".join(tflite_convert_stage()["cmd"].split())
 
 
-def test_the_model_runs_in_litert_with_the_apps_input():
-    path = REPO / tflite_convert_out()
-    if not path.exists():
-        pytest.skip(f"{path.relative_to(REPO)} is a DVC output, not in git: "
-                    "`dvc repro tflite-convert` or `dvc pull` makes it")
+def run_like_the_app(path) -> np.ndarray:
+    """The model's probabilities for the MNIST vector's preprocessed digit, fed as the app
+    feeds it: shape [1, MNIST_SIZE, MNIST_SIZE, 1], float32 or int8 with the model's scale."""
     interpreter = Interpreter(model_path=str(path))
     interpreter.allocate_tensors()
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
@@ -64,10 +66,7 @@ def test_the_model_runs_in_litert_with_the_apps_input():
     assert target["shape"].tolist() == [1, 10]
     assert source["dtype"] in (np.float32, np.int8) and target["dtype"] in (np.float32, np.int8)
 
-    # The app's input for a real MNIST digit: the preprocessing output the vectors hold.
-    seven = next(vector for vector in VECTORS if vector["name"].startswith("MNIST"))
-    label = int(re.search(r"\(an? (\d)\)", seven["name"]).group(1))
-    image = np.array(seven["expected"], dtype=np.float32).reshape(source["shape"])
+    image = np.array(SEVEN["expected"], dtype=np.float32).reshape(source["shape"])
     if source["dtype"] == np.int8:  # as Quantization.toInt8 does
         scale, zero_point = source["quantization"]
         image = np.clip(np.round(image / scale + zero_point), -128, 127)
@@ -81,4 +80,24 @@ def test_the_model_runs_in_litert_with_the_apps_input():
     assert probabilities.shape == (10,)
     assert np.all(probabilities >= 0)
     assert probabilities.sum() == pytest.approx(1.0, abs=0.02)  # int8 steps are 1/256
-    assert probabilities.argmax() == label
+    return probabilities
+
+
+def test_the_pipelines_model_reads_the_digit_the_way_the_app_feeds_it():
+    path = REPO / tflite_convert_out()
+    if not path.exists():
+        pytest.skip(f"{path.relative_to(REPO)} is a DVC output, not in git: "
+                    "`dvc repro tflite-convert` or `dvc pull` makes it")
+    label = int(re.search(r"\(an? (\d)\)", SEVEN["name"]).group(1))
+    assert run_like_the_app(path).argmax() == label
+
+
+@pytest.mark.parametrize("quantization", ["none", "int8"])
+def test_what_tflite_convert_writes_takes_the_apps_input(tmp_path, quantization):
+    """Also on a clean clone, where the pipeline's model is not there: the converter's
+    output, float or full-integer, accepts the app's input and returns probabilities."""
+    model = build_model(ModelParams([4], [3], 8, 0.0))
+    calibration = np.random.default_rng(0).random((16, 28, 28, 1)).astype(np.float32)
+    path = tmp_path / "digits.tflite"
+    path.write_bytes(convert_to_tflite(model, quantization, calibration))
+    run_like_the_app(path)
