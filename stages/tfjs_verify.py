@@ -1,7 +1,6 @@
 """Run the TF.js model on all test digits in Node (wasm backend) and compare it with Keras."""
 
 import argparse
-import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -9,11 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from stages.digits import params
-from stages.digits.atomic import atomic_output
 from stages.digits.cli import PipelineError, run
-from stages.digits.data import load_split, to_model_input
-from stages.digits.model import load_model
-from stages.digits.parity import parity_metrics, require_agreement
+from stages.digits.parity import verify_against_keras
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 NODE_TOOL = WEB / "tools" / "predict-batch.mjs"
@@ -62,17 +58,11 @@ def main() -> None:
     args = parser.parse_args()
     tfjs = params.load("tfjs", params.TfjsParams)
 
-    images, labels = load_split(args.data, "t10k")
-    inputs = to_model_input(images)
-    keras_probs = load_model(args.keras).predict(inputs, batch_size=1000, verbose=0)
-    metrics = parity_metrics(labels, keras_probs, predict_in_node(args.model_dir, inputs))
-    metrics["size_bytes"] = sum(f.stat().st_size for f in Path(args.model_dir).iterdir())
-    print(json.dumps(metrics))
-    require_agreement("TF.js", metrics, tfjs.min_agreement[tfjs.quantization],
-                      "rerun `dvc repro -f tfjs-convert`, or pick another tfjs.quantization")
-    with atomic_output(args.metrics) as tmp:
-        tmp.write_text(json.dumps({"quantization": tfjs.quantization, **metrics}, indent=2) + "\n")
-
+    size = sum(f.stat().st_size for f in Path(args.model_dir).iterdir())
+    verify_against_keras(
+        "TF.js", lambda inputs: predict_in_node(args.model_dir, inputs), args.keras, args.data,
+        size, tfjs.quantization, tfjs.min_agreement[tfjs.quantization],
+        "rerun `dvc repro -f tfjs-convert`, or pick another tfjs.quantization", args.metrics)
 
 if __name__ == "__main__":
     run(main)

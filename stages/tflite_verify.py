@@ -1,18 +1,14 @@
 """Run the LiteRT model on all test digits in the LiteRT interpreter and compare it with Keras."""
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
 from stages.digits import params
-from stages.digits.atomic import atomic_output
 from stages.digits.cli import PipelineError, run
-from stages.digits.data import load_split, to_model_input
-from stages.digits.model import load_model
-from stages.digits.parity import parity_metrics, require_agreement
+from stages.digits.parity import verify_against_keras
 
 BATCH = 1000
 
@@ -52,18 +48,11 @@ def main() -> None:
     args = parser.parse_args()
     tflite = params.load("tflite", params.TfliteParams)
 
-    images, labels = load_split(args.data, "t10k")
-    inputs = to_model_input(images)
-    keras_probs = load_model(args.keras).predict(inputs, batch_size=BATCH, verbose=0)
-    metrics = parity_metrics(labels, keras_probs, predict_litert(args.tflite, inputs))
-    metrics["size_bytes"] = Path(args.tflite).stat().st_size
-    print(json.dumps(metrics))
-    require_agreement("LiteRT", metrics, tflite.min_agreement[tflite.quantization],
-                      "rerun `dvc repro -f tflite-convert`, or pick another tflite.quantization")
-    with atomic_output(args.metrics) as tmp:
-        tmp.write_text(json.dumps({"quantization": tflite.quantization, **metrics}, indent=2)
-                       + "\n")
-
+    verify_against_keras(
+        "LiteRT", lambda inputs: predict_litert(args.tflite, inputs), args.keras, args.data,
+        Path(args.tflite).stat().st_size, tflite.quantization,
+        tflite.min_agreement[tflite.quantization],
+        "rerun `dvc repro -f tflite-convert`, or pick another tflite.quantization", args.metrics)
 
 if __name__ == "__main__":
     run(main)

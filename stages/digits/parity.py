@@ -1,8 +1,15 @@
 """Compare a converted model's outputs with the Keras model's on the same test images."""
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 
+from .atomic import atomic_output
 from .cli import PipelineError
+from .data import load_split, to_model_input
+from .model import load_model
 
 
 def parity_metrics(labels: np.ndarray, keras_probs: np.ndarray, runtime_probs: np.ndarray) -> dict:
@@ -25,3 +32,18 @@ def require_agreement(runtime: str, metrics: dict, minimum: float, fix: str) -> 
             f"{runtime} agrees with Keras on {metrics['agreement']:.2%} of test digits, "
             f"below the {minimum:.2%} required (accuracy {metrics['accuracy']:.2%}, "
             f"largest probability gap {metrics['max_abs_diff']:.3g}); fix: {fix}")
+
+
+def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
+                         keras_model: str, data_dir: str, size_bytes: int, quantization: str,
+                         minimum: float, fix: str, metrics_path: str) -> None:
+    """Run `predict` (the converted model in its runtime) and Keras on every test digit;
+    write the parity metrics, or fail if agreement is below `minimum`."""
+    images, labels = load_split(data_dir, "t10k")
+    inputs = to_model_input(images)
+    keras_probs = load_model(keras_model).predict(inputs, batch_size=1000, verbose=0)
+    metrics = {**parity_metrics(labels, keras_probs, predict(inputs)), "size_bytes": size_bytes}
+    print(json.dumps(metrics))
+    require_agreement(runtime, metrics, minimum, fix)
+    with atomic_output(Path(metrics_path)) as tmp:
+        tmp.write_text(json.dumps({"quantization": quantization, **metrics}, indent=2) + "\n")
