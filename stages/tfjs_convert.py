@@ -5,7 +5,6 @@ Keras 3 model in the tfjs *layers* format does not load in TF.js.
 """
 
 import argparse
-import tempfile
 from pathlib import Path
 
 import keras
@@ -13,7 +12,8 @@ from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_save
 
 from stages.digits import params
 from stages.digits.atomic import atomic_output
-from stages.digits.cli import PipelineError, run
+from stages.digits.cli import run
+from stages.digits.export import saved_model_for
 from stages.digits.model import load_model
 
 WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
@@ -21,17 +21,9 @@ WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": 
 
 def convert_to_tfjs(model: keras.Model, out_dir: Path, quantization: str) -> None:
     """Write `model` as a TF.js graph model (model.json + shards) into the new `out_dir`."""
-    with tempfile.TemporaryDirectory() as scratch:
-        saved_model = Path(scratch) / "saved_model"
-        model.export(saved_model, verbose=False)
-        try:
-            convert_tf_saved_model(str(saved_model), str(out_dir),
-                                   quantization_dtype_map=WEIGHT_DTYPES[quantization])
-        except Exception as error:  # the converter raises whatever TensorFlow raised
-            raise PipelineError(f"the tensorflowjs converter failed ({type(error).__name__}: "
-                                f"{error}); fix: check the model with `dvc repro -f train`") \
-                from None
-
+    with saved_model_for("tensorflowjs", model) as saved_model:
+        convert_tf_saved_model(str(saved_model), str(out_dir),
+                               quantization_dtype_map=WEIGHT_DTYPES[quantization])
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)

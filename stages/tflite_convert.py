@@ -6,9 +6,7 @@ the file, where the app (and tflite-verify) read them.
 """
 
 import argparse
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -16,8 +14,9 @@ import tensorflow as tf
 
 from stages.digits import params
 from stages.digits.atomic import atomic_output
-from stages.digits.cli import PipelineError, run
+from stages.digits.cli import run
 from stages.digits.data import load_split, to_model_input
+from stages.digits.export import saved_model_for
 from stages.digits.model import load_model
 
 
@@ -51,18 +50,10 @@ def calibration_set(data_dir: str, count: int, seed: int = 0) -> np.ndarray:
 def convert_to_tflite(model: keras.Model, quantization: str,
                       calibration_images: np.ndarray) -> bytes:
     """The LiteRT flatbuffer of `model`; int8 calibrates on `calibration_images`."""
-    with tempfile.TemporaryDirectory() as scratch:
-        saved_model = Path(scratch) / "saved_model"
-        model.export(saved_model, verbose=False)
+    with saved_model_for("TFLite", model) as saved_model:
         converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model))
         configure(converter, quantization, calibration_images)
-        try:
-            return converter.convert()
-        except Exception as error:  # the converter raises whatever MLIR/TensorFlow raised
-            raise PipelineError(f"the TFLite converter failed ({type(error).__name__}: "
-                                f"{error}); fix: check the model with `dvc repro -f train`") \
-                from None
-
+        return converter.convert()
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
