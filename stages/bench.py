@@ -138,6 +138,7 @@ class EpochTimer(keras.callbacks.Callback):
 def bench_preset(model_params: params.ModelParams, train_params: params.TrainParams,
                  data_dir: str, peak: float, scratch: Path) -> dict:
     keras.utils.set_random_seed(train_params.seed)
+    tf.config.experimental.enable_op_determinism()  # as the train stage: same weights
     images, labels = load_split(data_dir, "train")
     (x_train, y_train), (x_val, y_val) = split_validation(
         to_model_input(images), labels, train_params.validation_split)
