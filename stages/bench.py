@@ -149,7 +149,8 @@ def bench_preset(model_params: params.ModelParams, train_params: params.TrainPar
     trainer = with_augmentation(model, model_params.augment)
     steps = train_params.epochs * -(-len(x_train) // train_params.batch_size)
     trainer.compile(optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate,
-                                             train_params.lr_schedule, steps),
+                                             train_params.lr_schedule, steps,
+                                             train_params.weight_averaging),
                     loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     timer = EpochTimer()
     trainer.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=train_params.epochs,

@@ -73,7 +73,8 @@ def main() -> None:
         trainer = with_augmentation(model, model_params.augment)
         trainer.compile(
             optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate,
-                                     train_params.lr_schedule, steps),
+                                     train_params.lr_schedule, steps,
+                                     train_params.weight_averaging),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )

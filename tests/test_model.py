@@ -46,3 +46,27 @@ def test_cosine_schedule_decays_to_one_percent():
     assert schedule["config"]["initial_learning_rate"] == pytest.approx(0.002)
     assert (schedule["config"]["decay_steps"], schedule["config"]["alpha"]) == (100, 0.01)
     assert make_optimizer("adam", 0.002).get_config()["learning_rate"] == pytest.approx(0.002)
+
+
+def test_weight_averaging_saves_the_moving_average_of_the_weights():
+    momentum = 0.8
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer=make_optimizer("sgd", 0.1, weight_averaging=momentum), loss="mse")
+    average = []
+
+    class Average(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            weights = model.get_weights()
+            average[:] = weights if not average else [
+                momentum * a + (1 - momentum) * w for a, w in zip(average, weights, strict=True)]
+            self.last = weights
+
+    callback = Average()
+    rng = np.random.default_rng(0)
+    model.fit(rng.random((64, 3)), rng.random((64, 2)), batch_size=8, epochs=2, verbose=0,
+              callbacks=[callback])
+    for saved, expected, last in zip(model.get_weights(), average, callback.last, strict=True):
+        np.testing.assert_allclose(saved, expected, rtol=1e-5, atol=1e-6)
+        assert not np.allclose(saved, last)
+    plain = make_optimizer("adam", 0.002, weight_averaging=0.0)
+    assert not plain.use_ema

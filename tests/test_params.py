@@ -53,6 +53,7 @@ def test_the_repository_params_load_as_typed_sections():
     ("optimizer", "adamax", r"train.optimizer must be one of adam, adamw, nadam, rmsprop, sgd, "
                             r"got 'adamax'"),
     ("learning_rate", "fast", r"train.learning_rate must be a number, got 'fast'"),
+    ("weight_averaging", 1, r"train.weight_averaging must be a momentum in \[0, 1\), got 1"),
     ("validation_split", 1.0, r"train.validation_split must be a fraction in \(0, 1\)"),
     ("epochs", DELETE, r"missing key train.epochs; fix: add it"),
     ("epoch", 3, r"unknown key train.epoch; fix: remove it or use one of seed, epochs"),

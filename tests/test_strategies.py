@@ -23,7 +23,8 @@ def write_params(workdir: Path, **train) -> None:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["model"] = tiny_model_section(conv_filters=[8], kernel_sizes=[3], dense_units=32,
                                          dropout=0.0)
-    params["train"].update(epochs=6, batch_size=32, **train)
+    # Averaging over ~10 steps: short enough for 72 steps, and every strategy must apply it.
+    params["train"].update(epochs=6, batch_size=32, weight_averaging=0.9, **train)
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
 
 

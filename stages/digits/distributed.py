@@ -68,3 +68,4 @@ def fit_multi_worker(model: keras.Model, strategy: tf.distribute.Strategy,
         live.next_step()
         print(f"epoch {epoch + 1}/{epochs}: " + ", ".join(f"{k} {v:.4f}" for k, v in
                                                            metrics.items()), flush=True)
+    model.optimizer.finalize_variable_values(model.trainable_variables)  # as fit() does

@@ -56,8 +56,12 @@ def with_augmentation(model: keras.Model, augment: Augmentation) -> keras.Model:
 
 
 def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",
-                   total_steps: int = 1) -> keras.optimizers.Optimizer:
-    """The optimizer; `cosine` decays the rate to 1% of its start over `total_steps`."""
+                   total_steps: int = 1, weight_averaging: float = 0.0
+                   ) -> keras.optimizers.Optimizer:
+    """The optimizer; `cosine` decays the rate to 1% of its start over `total_steps`.
+
+    A `weight_averaging` momentum m > 0 keeps an exponential moving average of the weights
+    (each step keeps m of the average) and writes it into the model when training ends."""
     if schedule == "cosine":
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps,
                                                                alpha=0.01)
@@ -68,7 +72,8 @@ def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",
         "rmsprop": keras.optimizers.RMSprop,
         "sgd": keras.optimizers.SGD,
     }
-    return optimizers[name](learning_rate=learning_rate)
+    averaging = {"use_ema": True, "ema_momentum": weight_averaging} if weight_averaging else {}
+    return optimizers[name](learning_rate=learning_rate, **averaging)
 
 
 def load_model(path: str | Path) -> keras.Model:

@@ -121,6 +121,7 @@ class TrainParams:
     optimizer: str
     learning_rate: float
     lr_schedule: str
+    weight_averaging: float
     validation_split: float
     strategy: str
     cpu_devices: int
@@ -134,6 +135,8 @@ class TrainParams:
                  self.learning_rate)
         _require(self.lr_schedule in LR_SCHEDULES, f"{key}.lr_schedule",
                  "one of " + ", ".join(LR_SCHEDULES), self.lr_schedule)
+        _require(0 <= self.weight_averaging < 1, f"{key}.weight_averaging",
+                 "a momentum in [0, 1)", self.weight_averaging)
         _require(0 < self.validation_split < 1, f"{key}.validation_split",
                  "a fraction in (0, 1)", self.validation_split)
         _require(self.strategy in STRATEGIES, f"{key}.strategy", "one of " + ", ".join(STRATEGIES),
