@@ -11,9 +11,13 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 import yaml
+from dvclive import Live
 
 from stages.digits.data import load_split, to_model_input
+from stages.digits.distributed import fit_multi_worker
+from stages.digits.model import make_optimizer
 from tests.conftest import REPO, tiny_mnist, tiny_model_section
 
 TOLERANCE = 0.05  # test-accuracy points between strategies on 96 test digits
@@ -23,8 +27,7 @@ def write_params(workdir: Path, **train) -> None:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["model"] = tiny_model_section(conv_filters=[8], kernel_sizes=[3], dense_units=32,
                                          dropout=0.0)
-    # Averaging over ~10 steps: short enough for 72 steps, and every strategy must apply it.
-    params["train"].update(epochs=6, batch_size=32, weight_averaging=0.9, **train)
+    params["train"].update(epochs=6, batch_size=32, **train)
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
 
 
@@ -100,3 +103,24 @@ def test_multi_worker_without_tf_config_says_what_to_set(workdir):
     assert result.stderr.strip().splitlines()[-1] == (
         "error: train.strategy multi_worker needs the TF_CONFIG environment variable; "
         "fix: set it on every worker (see README)")
+
+
+def test_the_multi_worker_loop_saves_averaged_weights(tmp_path):
+    """With a momentum near 1 the average barely leaves the first step's weights."""
+    rng = np.random.default_rng(0)
+    data = (rng.random((64, 3)).astype(np.float32), rng.integers(0, 2, 64))
+
+    def train(weight_averaging: float) -> list[np.ndarray]:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=make_optimizer("sgd", 0.5, weight_averaging=weight_averaging))
+        start = model.get_weights()
+        with Live(str(tmp_path / f"live-{weight_averaging}"), dvcyaml=False,
+                  save_dvc_exp=False) as live:
+            fit_multi_worker(model, tf.distribute.get_strategy(), data, data, epochs=3,
+                             batch_size=8, seed=0, live=live)
+        return [w - s for w, s in zip(model.get_weights(), start, strict=True)]
+
+    moved_plain = sum(np.abs(w).sum() for w in train(0.0))
+    moved_averaged = sum(np.abs(w).sum() for w in train(0.9999))
+    assert moved_averaged < moved_plain / 5

@@ -47,7 +47,7 @@ def trained(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("web")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["model"]["preset"] = "seed"
-    params["train"].update(epochs=2, weight_averaging=0)
+    params["train"]["epochs"] = 2
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
     run_stage(workdir, "download", "--out", "data")
     run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live")

@@ -11,7 +11,7 @@ import yaml
 
 from tests.conftest import REPO, tiny_mnist, tiny_model_section
 
-TINY_TRAIN = {"epochs": 1, "batch_size": 32, "weight_averaging": 0}
+TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 
 
 def run(repo: Path, *args: str, check: bool = True,
