@@ -5,7 +5,7 @@
 //   node web/tests/drive-page.mjs SCENARIO PAGE_URL [ARGUMENT]
 //
 // Prints one JSON object: the scenario's observations plus `problems`, every console error,
-// uncaught page error and failed request.
+// uncaught page error, failed request and request to anywhere but the page's own server.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launchChromium } from '../tools/chromium.mjs';
@@ -30,6 +30,11 @@ async function openPage(browser, url, { prepare, ...contextOptions } = {}) {
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('response', (response) => response.status() >= 400
     && problems.push(`HTTP ${response.status()} for ${response.url()}`));
+  // The page runs offline: scripts, wasm and model all come from its own 127.0.0.1 server.
+  const { origin } = new URL(url);
+  page.on('request', (request) => /^https?:/.test(request.url())
+    && new URL(request.url()).origin !== origin
+    && problems.push(`off-site request: ${request.url()}`));
   await page.goto(url);
   await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
   return { page, problems };
