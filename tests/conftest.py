@@ -44,7 +44,8 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
 def tiny_model_section(**architecture) -> dict:
     """A params.yaml `model` section whose preset is a tiny network, for fast tests."""
     tiny = {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "convs_per_block": 1,
-            "batch_norm": False, "dense_units": 16, "dropout": 0.5,
+            "crop": 0, "padding": "same", "downsample": "maxpool", "batch_norm": False,
+            "dense_units": 16, "dropout": 0.5,
             "augment": {"translation": 0, "rotation": 0, "zoom": 0}, **architecture}
     return {"preset": "tiny", "presets": {"tiny": tiny}}
 

@@ -21,6 +21,25 @@ def test_blocks_of_convolutions_with_batch_norm():
     assert types.count("Dropout") == 2
 
 
+def test_strided_blocks_of_unpadded_convolutions_halve_the_map_without_pooling():
+    net = ModelParams([4, 8], [3, 3], 16, 0.4, convs_per_block=2, padding="valid",
+                      downsample="strided", batch_norm=True)
+    convolutions = [layer for layer in build_model(net).layers
+                    if isinstance(layer, keras.layers.Conv2D)]
+    assert "MaxPooling2D" not in layer_types(build_model(net))
+    assert [conv.output.shape[1] for conv in convolutions] == [26, 24, 12, 10, 8, 4]
+    assert [conv.strides for conv in convolutions] == [(1, 1), (1, 1), (2, 2)] * 2
+    assert [conv.filters for conv in convolutions] == [4, 4, 4, 8, 8, 8]
+
+
+def test_crop_trims_each_border_of_the_image_before_the_first_convolution():
+    net = ModelParams([4, 8], [3, 3], 16, 0.4, crop=2, padding="valid")
+    first_convolution = next(layer for layer in build_model(net).layers
+                             if isinstance(layer, keras.layers.Conv2D))
+    assert first_convolution.input.shape[1:3] == (24, 24)
+    assert first_convolution.output.shape[1:3] == (22, 22)
+
+
 def test_the_seed_network_has_no_batch_norm_and_biased_layers():
     model = build_model(ModelParams([32, 64], [5, 5], 128, 0.5))
     assert "BatchNormalization" not in layer_types(model)

@@ -83,6 +83,11 @@ def test_bad_params_in_other_sections(params_file, section, cls, key, value, mes
     ("conv_filters", [32, "x"], r"model.presets.default.conv_filters\[1\] must be"),
     ("dropout", 1.0, r"a number in \[0, 1\)"),
     ("batch_norm", "yes", "model.presets.default.batch_norm must be true or false"),
+    ("padding", "full", "model.presets.default.padding must be one of same, valid"),
+    ("downsample", "avgpool", "model.presets.default.downsample must be one of maxpool, strided"),
+    ("kernel_sizes", [9, 9], r"kernel_sizes must be small enough .* valid padding\), got \[9, 9\]"),
+    ("crop", 14, r"model.presets.default.crop must be a whole number of pixels in \[0, 14\)"),
+    ("crop", -1, r"crop must be a whole number of pixels in \[0, 14\), got -1"),
     ("augment", {"translation": 0.1, "rotation": 10}, "missing key .*augment.zoom"),
     ("augment", {"translation": 0.7, "rotation": 0, "zoom": 0}, r"in \[0, 0.5\)"),
 ])

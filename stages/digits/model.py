@@ -20,16 +20,22 @@ def _activated(x: keras.KerasTensor, layer: keras.layers.Layer, batch_norm: bool
 
 
 def build_model(params: ModelParams) -> keras.Model:
-    """The deployable CNN: convolution blocks, each ending in 2x2 max pooling, then dropout,
-    a dense layer, dropout and a softmax over the ten digits."""
+    """The deployable CNN: the image less `crop` pixels on each side, convolution blocks,
+    each ending in 2x2 max pooling or a stride-2 convolution, then dropout, a dense layer,
+    dropout and a softmax over the ten digits."""
     inputs = keras.Input(INPUT_SHAPE, name="image")
-    x = inputs
+    x = keras.layers.Cropping2D(params.crop)(inputs) if params.crop else inputs
     for filters, kernel_size in zip(params.conv_filters, params.kernel_sizes, strict=True):
         for _ in range(params.convs_per_block):
-            conv = keras.layers.Conv2D(filters, kernel_size, padding="same",
+            conv = keras.layers.Conv2D(filters, kernel_size, padding=params.padding,
                                        use_bias=not params.batch_norm)
             x = _activated(x, conv, params.batch_norm)
-        x = keras.layers.MaxPooling2D()(x)
+        if params.downsample == "strided":
+            conv = keras.layers.Conv2D(filters, kernel_size, strides=2, padding="same",
+                                       use_bias=not params.batch_norm)
+            x = _activated(x, conv, params.batch_norm)
+        else:
+            x = keras.layers.MaxPooling2D()(x)
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dropout(params.dropout)(x)
     dense = keras.layers.Dense(params.dense_units, use_bias=not params.batch_norm)

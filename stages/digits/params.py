@@ -13,6 +13,9 @@ PARAMS_FILE = Path("params.yaml")
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
 LR_SCHEDULES = ("constant", "cosine")
 STRATEGIES = ("default", "mirrored", "multi_worker")
+PADDINGS = ("same", "valid")
+DOWNSAMPLINGS = ("maxpool", "strided")
+IMAGE_SIZE = 28
 TFJS_QUANTIZATIONS = ("none", "float16", "uint8")
 TFLITE_QUANTIZATIONS = ("none", "dynamic", "float16", "int8")
 
@@ -75,13 +78,18 @@ NO_AUGMENTATION = Augmentation(0.0, 0.0, 0.0)
 
 @dataclasses.dataclass(frozen=True)
 class ModelParams:
-    """One architecture: blocks of convolutions, each block ending in 2x2 max pooling."""
+    """One architecture: `crop` pixels trimmed off each border of the image, then blocks of
+    convolutions, each block halving the feature map, either by 2x2 max pooling or by one
+    more convolution with stride 2 (`downsample: strided`)."""
 
     conv_filters: list[int]
     kernel_sizes: list[int]
     dense_units: int
     dropout: float
     convs_per_block: int = 1
+    crop: int = 0
+    padding: str = "same"  # of the convolutions that keep the size; `valid` trims k - 1
+    downsample: str = "maxpool"
     batch_norm: bool = False
     augment: Augmentation = NO_AUGMENTATION
 
@@ -95,6 +103,21 @@ class ModelParams:
         _require(0 <= self.dropout < 1, f"{key}.dropout", "a number in [0, 1)", self.dropout)
         _require(self.convs_per_block > 0, f"{key}.convs_per_block", "a positive integer",
                  self.convs_per_block)
+        _require(self.padding in PADDINGS, f"{key}.padding", "one of " + ", ".join(PADDINGS),
+                 self.padding)
+        _require(self.downsample in DOWNSAMPLINGS, f"{key}.downsample",
+                 "one of " + ", ".join(DOWNSAMPLINGS), self.downsample)
+        _require(0 <= self.crop < IMAGE_SIZE // 2, f"{key}.crop",
+                 f"a whole number of pixels in [0, {IMAGE_SIZE // 2})", self.crop)
+        size = IMAGE_SIZE - 2 * self.crop
+        for kernel_size in self.kernel_sizes:
+            if self.padding == "valid":
+                size -= self.convs_per_block * (kernel_size - 1)
+            _require(size >= 2, f"{key}.kernel_sizes",
+                     f"small enough to leave a feature map to downsample ({IMAGE_SIZE}x"
+                     f"{IMAGE_SIZE} input, crop {self.crop}, {self.padding} padding)",
+                     self.kernel_sizes)
+            size = size // 2 if self.downsample == "maxpool" else -(-size // 2)
 
 
 @dataclasses.dataclass(frozen=True)
