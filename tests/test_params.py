@@ -1,3 +1,4 @@
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -32,11 +33,13 @@ def test_the_repository_params_load_as_typed_sections():
     assert train.optimizer in params.OPTIMIZERS
     assert isinstance(train.learning_rate, float)
     model = params.load("model", params.ModelSection, REPO / "params.yaml")
-    assert {"default", "seed"} <= set(model.presets)
+    assert {"default", "deep", "seed"} <= set(model.presets)
+    assert model.presets["deep"] == dataclasses.replace(model.presets["default"], crop=0)
     assert len(model.chosen.conv_filters) == len(model.chosen.kernel_sizes)
     seed = model.presets["seed"]
     assert (seed.conv_filters, seed.kernel_sizes, seed.dense_units, seed.dropout) == (
         [32, 64], [5, 5], 128, 0.5)
+    assert (seed.crop, seed.padding, seed.downsample) == (0, "same", "maxpool")
     assert not seed.batch_norm and not seed.augment.enabled
     download = params.load("download", params.DownloadParams, REPO / "params.yaml")
     assert len(download.files) == 4
@@ -65,7 +68,7 @@ def test_bad_train_params_name_the_key_and_the_fix(params_file, key, value, mess
 
 
 @pytest.mark.parametrize(("section", "cls", "key", "value", "message"), [
-    ("model", params.ModelSection, "preset", "big", "model.preset must be one of default, seed"),
+    ("model", params.ModelSection, "preset", "big", "model.preset must be one of deep, default, seed"),
     ("download", params.DownloadParams, "files", {"a": "xyz"}, "download.files.a must be a SHA"),
     ("download", params.DownloadParams, "files", {}, "download.files is empty"),
     ("download", params.DownloadParams, "mirrors", "pypi", "download.mirrors must be a list"),
