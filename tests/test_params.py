@@ -68,7 +68,8 @@ def test_bad_train_params_name_the_key_and_the_fix(params_file, key, value, mess
 
 
 @pytest.mark.parametrize(("section", "cls", "key", "value", "message"), [
-    ("model", params.ModelSection, "preset", "big", "model.preset must be one of deep, default, seed"),
+    ("model", params.ModelSection, "preset", "big",
+     "model.preset must be one of deep, default, seed"),
     ("download", params.DownloadParams, "files", {"a": "xyz"}, "download.files.a must be a SHA"),
     ("download", params.DownloadParams, "files", {}, "download.files is empty"),
     ("download", params.DownloadParams, "mirrors", "pypi", "download.mirrors must be a list"),
