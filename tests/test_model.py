@@ -24,9 +24,9 @@ def test_blocks_of_convolutions_with_batch_norm():
 def test_strided_blocks_of_unpadded_convolutions_halve_the_map_without_pooling():
     net = ModelParams([4, 8], [3, 3], 16, 0.4, convs_per_block=2, padding="valid",
                       downsample="strided", batch_norm=True)
-    convolutions = [layer for layer in build_model(net).layers
-                    if isinstance(layer, keras.layers.Conv2D)]
-    assert "MaxPooling2D" not in layer_types(build_model(net))
+    model = build_model(net)
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert "MaxPooling2D" not in layer_types(model)
     assert [conv.output.shape[1] for conv in convolutions] == [26, 24, 12, 10, 8, 4]
     assert [conv.strides for conv in convolutions] == [(1, 1), (1, 1), (2, 2)] * 2
     assert [conv.filters for conv in convolutions] == [4, 4, 4, 8, 8, 8]

@@ -6,8 +6,9 @@ import keras
 
 from .cli import PipelineError
 from .params import Augmentation, ModelParams
+from .preprocess import MNIST_SIZE
 
-INPUT_SHAPE = (28, 28, 1)
+INPUT_SHAPE = (MNIST_SIZE, MNIST_SIZE, 1)
 NUM_CLASSES = 10
 
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import yaml
 
 from .cli import PipelineError
+from .preprocess import MNIST_SIZE
 
 PARAMS_FILE = Path("params.yaml")
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
@@ -15,7 +16,6 @@ LR_SCHEDULES = ("constant", "cosine")
 STRATEGIES = ("default", "mirrored", "multi_worker")
 PADDINGS = ("same", "valid")
 DOWNSAMPLINGS = ("maxpool", "strided")
-IMAGE_SIZE = 28
 TFJS_QUANTIZATIONS = ("none", "float16", "uint8")
 TFLITE_QUANTIZATIONS = ("none", "dynamic", "float16", "int8")
 
@@ -107,15 +107,15 @@ class ModelParams:
                  self.padding)
         _require(self.downsample in DOWNSAMPLINGS, f"{key}.downsample",
                  "one of " + ", ".join(DOWNSAMPLINGS), self.downsample)
-        _require(0 <= self.crop < IMAGE_SIZE // 2, f"{key}.crop",
-                 f"a whole number of pixels in [0, {IMAGE_SIZE // 2})", self.crop)
-        size = IMAGE_SIZE - 2 * self.crop
+        _require(0 <= self.crop < MNIST_SIZE // 2, f"{key}.crop",
+                 f"a whole number of pixels in [0, {MNIST_SIZE // 2})", self.crop)
+        size = MNIST_SIZE - 2 * self.crop
         for kernel_size in self.kernel_sizes:
             if self.padding == "valid":
                 size -= self.convs_per_block * (kernel_size - 1)
             _require(size >= 2, f"{key}.kernel_sizes",
-                     f"small enough to leave a feature map to downsample ({IMAGE_SIZE}x"
-                     f"{IMAGE_SIZE} input, crop {self.crop}, {self.padding} padding)",
+                     f"small enough to leave a feature map to downsample ({MNIST_SIZE}x"
+                     f"{MNIST_SIZE} input, crop {self.crop}, {self.padding} padding)",
                      self.kernel_sizes)
             size = size // 2 if self.downsample == "maxpool" else -(-size // 2)
 
