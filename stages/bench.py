@@ -41,6 +41,20 @@ FP32_FLOP_PER_CYCLE = 32
 LATENCY_DIGITS = 200
 
 
+def vector_isa(cpuinfo: str) -> str:
+    """The widest SIMD extension a /proc/cpuinfo text lists, which oneDNN's kernels then use.
+
+    Training speed, and even the trained weights, differ between AVX2 and AVX-512 hosts."""
+    flags = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.split(":", 1)[1].split())
+    for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX")):
+        if flag in flags:
+            return name
+    return "SSE or none"
+
+
 def peak_flops() -> tuple[float, str]:
     """Peak FP32 FLOP/s of this machine's cores at their reported clock, and how it was found."""
     megahertz = max(float(line.split(":")[1]) for line in Path("/proc/cpuinfo").read_text()
@@ -239,6 +253,7 @@ def main() -> None:
     if args.epochs:
         train_params = dataclasses.replace(train_params, epochs=args.epochs)
     peak, how = peak_flops()
+    isa = vector_isa(Path("/proc/cpuinfo").read_text())
 
     results = {}
     for preset in args.presets:
@@ -247,12 +262,13 @@ def main() -> None:
             results[preset] = bench_preset(model_section.presets[preset], train_params,
                                            args.data, peak, Path(scratch))
     width = max(len(label) for label, _ in ROWS)
-    print(f"\npeak FP32: {peak / 1e9:.0f} GFLOP/s = {how}")
+    print(f"\nvector extension: {isa}; peak FP32: {peak / 1e9:.0f} GFLOP/s = {how}")
     print(f"{'':{width}}  " + "  ".join(f"{preset:>24}" for preset in results))
     for label, cell in ROWS:
         print(f"{label:{width}}  " + "  ".join(f"{cell(f):>24}" for f in results.values()))
     with atomic_output(args.out) as tmp:
-        tmp.write_text(json.dumps({"peak_gflops": peak / 1e9, **results}, indent=2) + "\n")
+        figures = {"peak_gflops": peak / 1e9, "vector_isa": isa, **results}
+        tmp.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

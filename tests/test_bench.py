@@ -1,6 +1,6 @@
 """The benchmark's arithmetic; its timings are reported by `make bench`, never asserted."""
 
-from stages.bench import forward_flops, peak_flops
+from stages.bench import forward_flops, peak_flops, vector_isa
 from stages.digits.model import build_model
 from stages.digits.params import ModelParams
 
@@ -17,3 +17,11 @@ def test_peak_flops_states_how_it_was_found():
     peak, how = peak_flops()
     assert peak > 1e9
     assert "cores" in how and "GHz" in how and "FLOP/cycle" in how
+
+
+def test_vector_isa_names_the_widest_extension_the_cpu_lists():
+    avx2_host = "processor\t: 0\nflags\t\t: fpu sse2 avx fma avx2 f16c\n"
+    avx512_host = "flags\t\t: fpu avx avx2 avx512f avx512bw avx512_bf16\n"
+    assert vector_isa(avx2_host) == "AVX2"
+    assert vector_isa(avx512_host) == "AVX-512"
+    assert vector_isa("flags\t\t: fpu sse2\n") == "SSE or none"
