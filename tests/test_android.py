@@ -11,10 +11,12 @@ import pytest
 import yaml
 from ai_edge_litert.interpreter import Interpreter
 
-from stages.digits.model import build_model
-from stages.digits.params import ModelParams
-from stages.tflite_convert import convert_to_tflite
+from digits.export import convert_to_tflite
+from digits.model import build_model
+from digits.params import ModelParams
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 KOTLIN = REPO / "android/app/src/main/java/com/mnisteverywhere/digits"
 ASSETS = "android/app/src/main/assets/"
@@ -96,7 +98,7 @@ def test_the_pipelines_model_reads_the_digit_the_way_the_app_feeds_it():
 def test_what_tflite_convert_writes_takes_the_apps_input(tmp_path, quantization):
     """Also on a clean clone, where the pipeline's model is not there: the converter's
     output, float or full-integer, accepts the app's input and returns probabilities."""
-    model = build_model(ModelParams([4], [3], 8, 0.0))
+    model = build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8, dropout=0.0))
     calibration = np.random.default_rng(0).random((16, 28, 28, 1)).astype(np.float32)
     path = tmp_path / "digits.tflite"
     path.write_bytes(convert_to_tflite(model, quantization, calibration))

@@ -1,6 +1,6 @@
 import pytest
 
-from stages.digits.atomic import atomic_output
+from digits.atomic import atomic_output
 
 
 def test_a_file_appears_only_when_the_block_succeeds(tmp_path):

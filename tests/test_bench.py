@@ -1,12 +1,13 @@
 """The benchmark's arithmetic; its timings are reported by `make bench`, never asserted."""
 
-from stages.bench import forward_flops, peak_flops, vector_isa
-from stages.digits.model import build_model
-from stages.digits.params import ModelParams
+from digits.model import build_model
+from digits.params import ModelParams
+from tools.bench import forward_flops, peak_flops, vector_isa
 
 
 def test_forward_flops_count_each_multiply_add_of_the_seed_network():
-    model = build_model(ModelParams([32, 64], [5, 5], 128, 0.5))
+    model = build_model(ModelParams(conv_filters=[32, 64], kernel_sizes=[5, 5], dense_units=128,
+                                    dropout=0.5))
     conv1 = 28 * 28 * 32 * 5 * 5 * 1
     conv2 = 14 * 14 * 64 * 5 * 5 * 32
     dense = 7 * 7 * 64 * 128 + 128 * 10

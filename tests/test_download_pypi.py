@@ -7,7 +7,7 @@ import sys
 import pytest
 import yaml
 
-from stages.digits.data import load_split
+from digits.data import load_split
 from tests.conftest import REPO
 
 

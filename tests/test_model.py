@@ -2,8 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from stages.digits.model import build_model, make_optimizer, with_augmentation
-from stages.digits.params import Augmentation, ModelParams
+from digits.model import build_model, make_optimizer, with_augmentation
+from digits.params import Augmentation, ModelParams
 
 BN_NET = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
                      convs_per_block=2, batch_norm=True,
@@ -22,7 +22,8 @@ def test_blocks_of_convolutions_with_batch_norm():
 
 
 def test_strided_blocks_of_unpadded_convolutions_halve_the_map_without_pooling():
-    net = ModelParams([4, 8], [3, 3], 16, 0.4, convs_per_block=2, padding="valid",
+    net = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
+                      convs_per_block=2, padding="valid",
                       downsample="strided", batch_norm=True)
     model = build_model(net)
     convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
@@ -33,7 +34,8 @@ def test_strided_blocks_of_unpadded_convolutions_halve_the_map_without_pooling()
 
 
 def test_crop_trims_each_border_of_the_image_before_the_first_convolution():
-    net = ModelParams([4, 8], [3, 3], 16, 0.4, crop=2, padding="valid")
+    net = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
+                      crop=2, padding="valid")
     first_convolution = next(layer for layer in build_model(net).layers
                              if isinstance(layer, keras.layers.Conv2D))
     assert first_convolution.input.shape[1:3] == (24, 24)
@@ -41,7 +43,8 @@ def test_crop_trims_each_border_of_the_image_before_the_first_convolution():
 
 
 def test_the_seed_network_has_no_batch_norm_and_biased_layers():
-    model = build_model(ModelParams([32, 64], [5, 5], 128, 0.5))
+    model = build_model(ModelParams(conv_filters=[32, 64], kernel_sizes=[5, 5], dense_units=128,
+                                    dropout=0.5))
     assert "BatchNormalization" not in layer_types(model)
     assert all(layer.use_bias for layer in model.layers if hasattr(layer, "use_bias"))
 
@@ -55,7 +58,7 @@ def test_augmentation_trains_the_model_but_stays_out_of_it():
     np.testing.assert_allclose(trainer(images, training=False), model(images, training=False),
                                atol=1e-6)
     assert not np.allclose(trainer.layers[0](images, training=True), images)
-    assert with_augmentation(model, Augmentation(0, 0, 0)) is model
+    assert with_augmentation(model, Augmentation(translation=0, rotation=0, zoom=0)) is model
 
 
 def test_cosine_schedule_decays_to_one_percent():

@@ -7,11 +7,27 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.tiny_repo import digest, make_tiny_repo, run, set_param, stages_run
 
+pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
+
 ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify",
               "tflite-convert", "tflite-verify"]
+OUTPUTS = ["models/model.keras", "reports/metrics/train.json", "reports/metrics/keras.json",
+           "web/model/model.json", "reports/metrics/tfjs.json",
+           "android/app/src/main/assets/digits.tflite", "reports/metrics/tflite.json"]
+
+
+def reset(repo: Path) -> None:
+    """Back to the last commit's params, lock file and outputs."""
+    run(repo, "git", "checkout", "--", ".")
+    run(repo, "dvc", "checkout")
+
+
+def params_of(repo: Path) -> dict:
+    return yaml.safe_load((repo / "params.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -25,30 +41,43 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
     assert sorted(p.name for p in (repo / "data" / "mnist").iterdir()) == [
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
         "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
-    assert (repo / "models" / "model.keras").stat().st_size > 0
 
     metrics = json.loads(run(repo, "dvc", "metrics", "show", "--json").stdout)
-    by_file = next(iter(metrics.values()))["data"]
-    evaluated = by_file["reports/evaluate/metrics.json"]["data"]
-    assert 0 <= evaluated["accuracy"] <= 1
-    assert set(evaluated["per_class"]) == {str(d) for d in range(10)}
-    trained = by_file["reports/train/metrics.json"]["data"]
-    assert {"train", "eval"} <= set(trained)
+    by_file = {path: entry["data"] for path, entry in next(iter(metrics.values()))["data"].items()}
+    assert set(by_file) == {f"reports/metrics/{name}.json"
+                            for name in ("train", "keras", "tfjs", "tflite")}
+    keras_figures = by_file["reports/metrics/keras.json"]
+    assert set(keras_figures) == {"accuracy", "loss", "size_bytes"}
+    assert keras_figures["size_bytes"] == (repo / "models" / "model.keras").stat().st_size
+    assert by_file["reports/metrics/train.json"]["train_seconds"] > 0
+    for runtime, artifact in (("tfjs", "web/model/model.json"),
+                              ("tflite", "android/app/src/main/assets/digits.tflite")):
+        parity = by_file[f"reports/metrics/{runtime}.json"]
+        assert set(parity) == {"accuracy", "agreement", "size_bytes"}
+        assert parity["agreement"] == 1.0
+        assert parity["accuracy"] == keras_figures["accuracy"]
+        assert (repo / artifact).stat().st_size <= parity["size_bytes"]
 
-    for runtime in ("tfjs", "tflite"):
-        parity = by_file[f"reports/{runtime}/metrics.json"]["data"]
-        assert parity["agreement"] == 1.0 and parity["accuracy"] == evaluated["accuracy"]
-    assert (repo / "web" / "model" / "model.json").exists()
-    assert (repo / "android" / "app" / "src" / "main" / "assets" / "digits.tflite").exists()
-
+    per_digit = json.loads((repo / "reports" / "evaluate" / "per_digit.json").read_text())
+    assert [row["digit"] for row in per_digit] == [str(d) for d in range(10)]
     confusion = json.loads((repo / "reports" / "evaluate" / "confusion.json").read_text())
     assert len(confusion) == 32 and set(confusion[0]) == {"actual", "predicted"}
     assert (repo / "reports" / "evaluate" / "mistakes.png").read_bytes()[:4] == b"\x89PNG"
 
-    run(repo, "dvc", "plots", "show", "-o", "plots-html")
-    page = (repo / "plots-html" / "index.html").read_text()
-    for title in ("Loss", "Accuracy", "Confusion matrix", "mistakes.png"):
-        assert title in page
+    plots = json.loads(run(repo, "dvc", "plots", "show", "--json").stdout)["data"]
+    assert set(plots) == {*(f"reports/train/metrics/{split}/{name}.tsv" for split in
+                            ("train", "eval") for name in ("loss", "accuracy")),
+                          "reports/evaluate/per_digit.json", "reports/evaluate/confusion.json",
+                          "reports/evaluate/mistakes.png"}
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "pipeline outputs")
+
+
+def test_the_default_metrics_table_fits_120_columns(repo):
+    table = run(repo, "dvc", "metrics", "show").stdout
+    rows = table.strip().splitlines()
+    assert len(rows) == 5, table  # a header, then train, Keras, TF.js and LiteRT
+    assert max(len(row) for row in rows) <= 120, table
 
 
 def test_a_second_repro_has_nothing_to_do(repo):
@@ -89,20 +118,56 @@ def test_an_experiment_on_epochs_retrains_and_evaluates_but_does_not_download(re
     result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=2")
     assert stages_run(result.stdout) == ALL_STAGES[1:]
     assert digest(repo / "data" / "mnist" / "train-images-idx3-ubyte") == data
-    shown = run(repo, "dvc", "exp", "show", "--json").stdout
-    assert '"epochs": 2' in shown or "'epochs': 2" in shown or '"train.epochs"' in shown
+    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
+    epochs = [exp["revs"][0]["data"]["params"]["params.yaml"]["data"]["train"]["epochs"]
+              for commit in shown for exp in commit.get("experiments") or []]
+    assert epochs == [2]
+    reset(repo)
 
 
-def test_a_bad_param_fails_in_one_line_and_keeps_the_previous_model(repo):
+def test_going_back_to_an_earlier_param_restores_train_from_the_run_cache(repo):
+    """Three experiments: epochs 3, then 4, then 3 again. The third trains nothing: every
+    stage after download comes back from the run-cache, byte for byte."""
+    assert "Running stage 'train'" in run(repo, "dvc", "exp", "run", "-S", "train.epochs=3").stdout
+    first = {path: digest(repo / path) for path in OUTPUTS}
+    run(repo, "dvc", "exp", "run", "-S", "train.epochs=4")
+    assert digest(repo / "models" / "model.keras") != first["models/model.keras"]
+    result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=3")
+    assert stages_run(result.stdout) == []
+    for stage in ALL_STAGES[1:]:
+        assert f"Stage '{stage}' is cached - skipping run, checking out outputs" in result.stdout
+    assert {path: digest(repo / path) for path in OUTPUTS} == first
+    reset(repo)
+
+
+def test_editing_a_preset_that_is_not_chosen_reruns_nothing(repo):
+    set_param(repo, "model", "presets", {**params_of(repo)["model"]["presets"],
+                                         "wider": {**params_of(repo)["model"]["presets"]["wider"],
+                                                   "dense_units": 64}})
+    assert "Data and pipelines are up to date." in run(repo, "dvc", "status").stdout
+    presets = params_of(repo)["model"]["presets"]
+    set_param(repo, "model", "presets", {**presets, "tiny": {**presets["tiny"], "dropout": 0.25}})
+    assert "train:" in run(repo, "dvc", "status").stdout
+    reset(repo)
+
+
+def test_a_failed_stage_says_how_to_restore_and_dvc_checkout_does(repo):
+    """DVC removes a stage's outputs before running it (that is what lets the run-cache
+    restore them); after a failure `dvc checkout` brings back the last good ones."""
     model = digest(repo / "models" / "model.keras")
     set_param(repo, "train", "epochs", -3)
     result = run(repo, "dvc", "repro", check=False)
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert errors == ["error: params.yaml: train.epochs must be a positive integer, got -3; "
-                      "fix: edit train.epochs in params.yaml"]
+    assert errors == ["error: params.yaml: train.epochs must be greater than 0, got -3; "
+                      "fix: edit train.epochs in params.yaml; `dvc checkout` restores the last "
+                      "good outputs"]
+    assert not (repo / "models" / "model.keras").exists()
+    assert not list((repo / "models").glob(".tmp-*"))  # nothing half-written either
+    run(repo, "dvc", "checkout")
     assert digest(repo / "models" / "model.keras") == model
-    run(repo, "git", "checkout", "params.yaml")
+    reset(repo)
+    assert "Data and pipelines are up to date." in run(repo, "dvc", "status").stdout
 
 
 def test_a_download_with_no_good_mirror_fails_and_keeps_the_data(repo):

@@ -7,15 +7,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from stages.digits.model import build_model
-from stages.digits.params import ModelParams
-from stages.digits.preprocess import preprocess_grey
+from digits.model import build_model
+from digits.params import ModelParams
+from digits.preprocess import preprocess_grey
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
 def predict(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "stages.predict", *args],
+    return subprocess.run([sys.executable, "-m", "tools.predict", *args],
                           cwd=REPO, env=env, capture_output=True, text=True)
 
 

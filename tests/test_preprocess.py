@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stages.digits.preprocess import (
+from digits.preprocess import (
     BOX_SIZE,
     NoInkError,
     area_weights,

@@ -16,16 +16,27 @@ import pytest
 from tests.conftest import REPO
 from tests.tiny_repo import digest, make_tiny_repo, run
 
+pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
+
 ARTIFACTS = ["web/model/model.json", "web/model/group1-shard1of1.bin",
              "android/app/src/main/assets/digits.tflite", "models/model.keras",
              "data/mnist/train-images-idx3-ubyte"]
 
 
-def readme_block(heading: str) -> str:
-    """The first shell block after a README heading, so the test runs what users read."""
+def readme_block(heading: str, number: int = 0) -> str:
+    """A shell block (the first, or the `number`th) after a README heading, so that the test
+    runs what users read."""
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index(f"## {heading}\n"):]
-    return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return re.findall(r"```sh\n(.*?)```", section, re.S)[number]
+
+
+def run_script(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    venv_path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    result = subprocess.run(["bash", "-euxc", script], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "PATH": venv_path, **env})
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +51,39 @@ def trained(tmp_path_factory) -> Path:
 def test_the_readme_share_a_model_commands_restore_every_artifact_bit_for_bit(trained):
     script = readme_block("Share a model")
     assert "dvc push" in script and "dvc pull" in script
-    result = subprocess.run(["bash", "-euxc", script], cwd=trained, capture_output=True,
-                            text=True, env={**os.environ, "REPO_URL": str(trained),
-                                            "PATH": f"{Path(sys.executable).parent}:"
-                                                    f"{os.environ['PATH']}"})
-    assert result.returncode == 0, result.stderr
+    result = run_script(script, trained, REPO_URL=str(trained))
     assert "Data and pipelines are up to date." in result.stdout
     clone = trained.parent / "mnist-clone"
     assert (trained.parent / "dvc-storage").is_dir()  # the default remote, beside the clones
     for artifact in ARTIFACTS:
         assert digest(clone / artifact) == digest(trained / artifact), artifact
+
+
+def test_a_release_is_fetched_by_name_and_version_without_the_pipeline(trained, tmp_path):
+    """`make release`, as the README says, then `dvc artifacts get` each model from an empty
+    directory: the files of the tagged commit, bit for bit, and nothing is run."""
+    shutil.copy(REPO / "Makefile", trained / "Makefile")
+    run_script(readme_block("Release a model", 0), trained)
+    tags = run(trained, "git", "tag").stdout.split()
+    assert sorted(tags) == ["android-model@v1.0.0", "keras-model@v1.0.0", "web-model@v1.0.0"]
+    released = {"keras-model": "models/model.keras", "web-model": "web/model",
+                "android-model": "android/app/src/main/assets/digits.tflite"}
+    originals = {name: files_of(trained / path) for name, path in released.items()}
+    fetched = tmp_path / "elsewhere"
+    fetched.mkdir()
+    result = run_script(readme_block("Release a model", 1), fetched, REPO_URL=str(trained))
+    assert "Running stage" not in result.stdout + result.stderr
+    outputs = {"keras-model": "model.keras", "web-model": "web-model",
+               "android-model": "digits.tflite"}
+    assert {name: files_of(fetched / out) for name, out in outputs.items()} == originals
+
+
+def files_of(path: Path) -> dict[str, str]:
+    """Digests of a file, or of every file in a directory, by relative name."""
+    if path.is_file():
+        return {"": digest(path)}
+    return {p.relative_to(path).as_posix(): digest(p) for p in sorted(path.rglob("*"))
+            if p.is_file()}
 
 
 def free_port() -> int:

@@ -17,14 +17,16 @@ import yaml
 from PIL import Image
 from skimage.morphology import skeletonize
 
-from stages.digits.data import load_split
-from stages.digits.preprocess import preprocess_grey
-from stages.predict import read_grey
+from digits.data import load_split
+from digits.preprocess import preprocess_grey
 from tests.conftest import REPO
+from tools.predict import read_grey
+
+pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 WEB = REPO / "web"
 ARTIFACTS = REPO / "test-artifacts"
-LOCAL_MNIST = REPO.parent / "shared" / "mnist"
+MNIST = REPO / "data" / "mnist"  # the download stage's output; `make test` makes it first
 DRAWN_DIGITS = 100
 UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smoothly than 28x28's
 PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
@@ -32,8 +34,6 @@ PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skele
 
 def run_stage(workdir: Path, name: str, *args: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if LOCAL_MNIST.is_dir():
-        env["MNIST_MIRROR"] = str(LOCAL_MNIST)
     result = subprocess.run([sys.executable, "-m", f"stages.{name}", *args], cwd=workdir,
                             env=env, capture_output=True, text=True)
     assert result.returncode == 0, f"{name} failed:\n{result.stderr[-3000:]}"
@@ -50,8 +50,12 @@ def trained(tmp_path_factory) -> Path:
     params["model"]["preset"] = "seed"
     params["train"]["epochs"] = 1
     (workdir / "params.yaml").write_text(yaml.safe_dump(params))
-    run_stage(workdir, "download", "--out", "data")
-    run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live")
+    if not (MNIST / "train-images-idx3-ubyte").is_file():
+        pytest.skip("the browser tests draw real MNIST digits: run `dvc repro download` first "
+                    "(`make test` does)")
+    shutil.copytree(MNIST, workdir / "data")
+    run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live",
+              "--metrics", "train.json")
     run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", "tfjs")
     return workdir
 

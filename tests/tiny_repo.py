@@ -47,8 +47,9 @@ def make_tiny_repo(root: Path) -> Path:
     repo.mkdir()
     for name in ("dvc.yaml", ".gitignore"):
         shutil.copy(REPO / name, repo / name)
-    shutil.copytree(REPO / "stages", repo / "stages",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("stages", "digits"):
+        shutil.copytree(REPO / package, repo / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
     for name in ("package.json", "package-lock.json"):
         shutil.copy(REPO / "web" / name, repo / "web" / name)

@@ -1,4 +1,4 @@
-"""Regenerate preprocess.json, the shared test vectors for stages/digits/preprocess.py.
+"""Regenerate preprocess.json, the shared test vectors for digits/preprocess.py.
 
 Run only when the preprocessing definition changes on purpose; the Python, JavaScript and
 Kotlin tests all check their implementation against the file this writes.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stages.digits.idx import parse_idx
-from stages.digits.preprocess import preprocess_grey
+from digits.idx import parse_idx
+from digits.preprocess import preprocess_grey
 
 HERE = Path(__file__).resolve().parent
 
@@ -71,7 +71,7 @@ def main() -> None:
         })
     document = {
         "about": "Grey rasters (row-major, 0-255, grey/255 is the input) and the 28x28 "
-                 "row-major model input each must become. See stages/digits/preprocess.py.",
+                 "row-major model input each must become. See digits/preprocess.py.",
         "tolerance": 1e-5,
         "vectors": vectors,
     }

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_output
-from .cli import PipelineError
 from .data import load_split, to_model_input
+from .errors import PipelineError
 from .model import load_model
+from .runtimes.keras import predict_keras
 
 
 def parity_metrics(labels: np.ndarray, keras_probs: np.ndarray, runtime_probs: np.ndarray) -> dict:
@@ -35,15 +36,19 @@ def require_agreement(runtime: str, metrics: dict, minimum: float, fix: str) -> 
 
 
 def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
-                         keras_model: str, data_dir: str, size_bytes: int, quantization: str,
+                         keras_model: str, data_dir: str, size_bytes: int,
                          minimum: float, fix: str, metrics_path: str) -> None:
     """Run `predict` (the converted model in its runtime) and Keras on every test digit;
-    write the parity metrics, or fail if agreement is below `minimum`."""
+    write accuracy, agreement and size as metrics, or fail if agreement is below `minimum`."""
     images, labels = load_split(data_dir, "t10k")
     inputs = to_model_input(images)
-    keras_probs = load_model(keras_model).predict(inputs, batch_size=1000, verbose=0)
-    metrics = {**parity_metrics(labels, keras_probs, predict(inputs)), "size_bytes": size_bytes}
-    print(json.dumps(metrics))
+    keras_probs = predict_keras(load_model(keras_model), inputs)
+    metrics = parity_metrics(labels, keras_probs, predict(inputs))
+    print(f"{runtime}: accuracy {metrics['accuracy']:.4f}, agreement with Keras "
+          f"{metrics['agreement']:.4f}, largest probability gap {metrics['max_abs_diff']:.3g}, "
+          f"{size_bytes} B")
     require_agreement(runtime, metrics, minimum, fix)
     with atomic_output(Path(metrics_path)) as tmp:
-        tmp.write_text(json.dumps({"quantization": quantization, **metrics}, indent=2) + "\n")
+        summary = {"accuracy": metrics["accuracy"], "agreement": metrics["agreement"],
+                   "size_bytes": size_bytes}
+        tmp.write_text(json.dumps(summary, indent=2) + "\n")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import keras
 
-from .cli import PipelineError
-from .params import Augmentation, ModelParams
-from .preprocess import MNIST_SIZE
+from .data import MNIST_SIZE
+from .errors import PipelineError
+from .params import Augmentation, ModelParams, TrainParams
 
 INPUT_SHAPE = (MNIST_SIZE, MNIST_SIZE, 1)
 NUM_CLASSES = 10
@@ -83,12 +83,29 @@ def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",
     return optimizers[name](learning_rate=learning_rate, **averaging)
 
 
+def compile_for_training(model_params: ModelParams, train_params: TrainParams,
+                         n_train: int) -> tuple[keras.Model, keras.Model]:
+    """(model, trainer): the deployable model, and the compiled model to fit on `n_train`
+    images, which wraps it behind the augmentation."""
+    model = build_model(model_params)
+    trainer = with_augmentation(model, model_params.augment)
+    steps = train_params.epochs * -(-n_train // train_params.batch_size)
+    trainer.compile(
+        optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate,
+                                 train_params.lr_schedule, steps, train_params.weight_averaging),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model, trainer
+
+
 def load_model(path: str | Path) -> keras.Model:
-    """Load a .keras model, or raise a PipelineError saying how to rebuild it."""
+    """Load a .keras model, or raise a PipelineError saying how to restore it."""
+    fix = f"fix: `dvc checkout {path}` restores the trained one (`dvc repro train` builds it)"
     if not Path(path).is_file():
-        raise PipelineError(f"model {path} is missing; fix: run `dvc repro train`")
+        raise PipelineError(f"model {path} is missing; {fix}")
     try:
         return keras.models.load_model(path)
     except Exception as error:  # a damaged archive surfaces as many exception types
         raise PipelineError(f"cannot load model {path} ({type(error).__name__}: {error}); "
-                            "fix: run `dvc repro -f train`") from None
+                            f"{fix}") from None

@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
-from .cli import PipelineError
+from .errors import PipelineError
 from .idx import encode_idx
 from .params import PyPISource
 

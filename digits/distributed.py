@@ -13,6 +13,8 @@ import numpy as np
 import tensorflow as tf
 from dvclive import Live
 
+from .runtimes.keras import predict_keras
+
 
 def is_chief() -> bool:
     """Whether this process writes the outputs: the `chief` task if TF_CONFIG has one, else
@@ -58,7 +60,7 @@ def fit_multi_worker(model: keras.Model, strategy: tf.distribute.Strategy,
         for batch in batches:
             loss, correct = train_step(batch)
             losses, hits, steps = losses + float(loss), hits + float(correct), steps + 1
-        probabilities = model.predict(val_images, batch_size=1000, verbose=0)
+        probabilities = predict_keras(model, val_images)
         val_loss = float(np.mean(per_example_loss(val_labels, probabilities)))
         val_accuracy = float(np.mean(probabilities.argmax(axis=1) == val_labels))
         metrics = {"train/loss": losses / steps, "train/accuracy": hits / (steps * batch_size),

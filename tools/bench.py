@@ -1,6 +1,6 @@
 """Benchmark the presets end to end: train each, convert it, and measure every runtime.
 
-    python -m stages.bench [--presets seed default] [--out reports/bench.json]
+    python -m tools.bench [--presets seed default] [--out reports/bench.json]
 
 For each preset: training throughput (images/s), the fraction of the CPU's peak FLOP/s it
 reaches, epoch time; test accuracy in Keras, LiteRT (float and int8) and TF.js (float32,
@@ -10,7 +10,6 @@ writes the figures as DVC metrics. It only reports: nothing here passes or fails
 """
 
 import argparse
-import dataclasses
 import http.server
 import json
 import os
@@ -23,18 +22,18 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-from ai_edge_litert.interpreter import Interpreter
 
-from stages.digits import params
-from stages.digits.atomic import atomic_output
-from stages.digits.cli import run
-from stages.digits.data import load_split, to_model_input
-from stages.digits.model import build_model, make_optimizer, with_augmentation
-from stages.tfjs_convert import convert_to_tfjs
-from stages.tfjs_verify import WEB, predict_in_node
-from stages.tflite_convert import calibration_set, convert_to_tflite
-from stages.tflite_verify import predict_litert
-from stages.train import split_validation
+from digits import params
+from digits.atomic import atomic_output
+from digits.data import calibration_set, load_split, split_validation, to_model_input
+from digits.errors import run
+from digits.export import convert_to_tfjs, convert_to_tflite
+from digits.model import compile_for_training
+from digits.runtimes.keras import predict_keras
+from digits.runtimes.litert import litert_interpreter, predict_litert, quantize
+from digits.runtimes.tfjs import NPM_LOCKFILE, predict_tfjs
+
+WEB = NPM_LOCKFILE.parent
 
 # Zen 4 (and most AVX2/AVX-512 cores) retire two 256-bit FMA per cycle: 2 x 8 lanes x 2 FLOP.
 FP32_FLOP_PER_CYCLE = 32
@@ -96,14 +95,14 @@ def keras_latency(model: keras.Model, images: np.ndarray) -> dict:
 
 
 def litert_latency(path: Path, images: np.ndarray) -> dict:
-    interpreter = Interpreter(model_path=str(path))
+    interpreter = litert_interpreter(path)
     interpreter.allocate_tensors()
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     scale, zero = source["quantization"]
     times = []
     for image in images:
         start = time.perf_counter()
-        x = np.round(image / scale + zero) if scale else image
+        x = quantize(image, scale, zero, source["dtype"]) if scale else image
         interpreter.set_tensor(source["index"], x[np.newaxis].astype(source["dtype"]))
         interpreter.invoke()
         interpreter.get_tensor(target["index"])
@@ -159,13 +158,7 @@ def bench_preset(model_params: params.ModelParams, train_params: params.TrainPar
     test_images, test_labels = load_split(data_dir, "t10k")
     x_test = to_model_input(test_images)
 
-    model = build_model(model_params)
-    trainer = with_augmentation(model, model_params.augment)
-    steps = train_params.epochs * -(-len(x_train) // train_params.batch_size)
-    trainer.compile(optimizer=make_optimizer(train_params.optimizer, train_params.learning_rate,
-                                             train_params.lr_schedule, steps,
-                                             train_params.weight_averaging),
-                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model, trainer = compile_for_training(model_params, train_params, len(x_train))
     timer = EpochTimer()
     trainer.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=train_params.epochs,
                 batch_size=train_params.batch_size, callbacks=[timer], verbose=2)
@@ -183,7 +176,7 @@ def bench_preset(model_params: params.ModelParams, train_params: params.TrainPar
         "params": model.count_params(),
     }
     latency_images = x_test[:LATENCY_DIGITS]
-    keras_probs = model.predict(x_test, batch_size=1000, verbose=0)
+    keras_probs = predict_keras(model, x_test)
     figures["keras"] = {"accuracy": float(np.mean(keras_probs.argmax(1) == test_labels)),
                         **keras_latency(model, latency_images)}
 
@@ -199,7 +192,7 @@ def bench_preset(model_params: params.ModelParams, train_params: params.TrainPar
     for quantization in ("none", "float16", "uint8"):
         model_dir = scratch / f"tfjs-{quantization}"
         convert_to_tfjs(model, model_dir, quantization)
-        probs = predict_in_node(model_dir, x_test)
+        probs = predict_tfjs(model_dir, x_test)
         figures[f"tfjs_{quantization}"] = {
             "accuracy": float(np.mean(probs.argmax(1) == test_labels)),
             "size_bytes": sum(f.stat().st_size for f in model_dir.iterdir())}
@@ -251,7 +244,7 @@ def main() -> None:
     model_section = params.load("model", params.ModelSection)
     train_params = params.load("train", params.TrainParams)
     if args.epochs:
-        train_params = dataclasses.replace(train_params, epochs=args.epochs)
+        train_params = train_params.model_copy(update={"epochs": args.epochs})
     peak, how = peak_flops()
     isa = vector_isa(Path("/proc/cpuinfo").read_text())
 

@@ -23,7 +23,8 @@ must reproduce. The steps:
 
 import numpy as np
 
-MNIST_SIZE = 28
+from .data import MNIST_SIZE
+
 BOX_SIZE = 20
 INK_THRESHOLD = 0.1
 

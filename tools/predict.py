@@ -1,6 +1,6 @@
 """Print the digit in each image file (PNG, JPEG, any size) and the model's confidences.
 
-    python -m stages.predict IMAGE... [--model models/model.keras]
+    python -m tools.predict IMAGE... [--model models/model.keras]
 """
 
 import argparse
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from stages.digits.cli import PipelineError, run
-from stages.digits.preprocess import NoInkError, preprocess_grey
+from digits.errors import PipelineError, run
+from digits.preprocess import NoInkError, preprocess_grey
 
 
 def read_grey(path: str | Path) -> np.ndarray:
@@ -44,7 +44,7 @@ def main() -> None:
         except NoInkError as error:
             raise PipelineError(f"{path}: {error}; fix: pass an image with a visible digit") \
                 from None
-    from stages.digits.model import load_model  # TensorFlow loads slowly; only once inputs are good
+    from digits.model import load_model  # TensorFlow loads slowly; only once inputs are good
 
     probabilities = load_model(args.model).predict(np.stack(inputs)[..., np.newaxis], verbose=0)
     for path, row in zip(args.images, probabilities, strict=True):

@@ -1,1 +1,0 @@
-"""Shared code for the MNIST pipeline: params, data, model and preprocessing."""

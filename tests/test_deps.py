@@ -1,0 +1,158 @@
+"""dvc.yaml lists exactly what each stage reads, so DVC reruns a stage when, and only when,
+something it reads changes. What a stage reads is, by this project's rule:
+- the Python modules its `python -m` command runs, followed through their imports (package
+  `__init__.py` files too, unless they hold nothing but a docstring);
+- the project files those modules name by path (`REPO / "web/tools/predict-batch.mjs"`), and
+  the JavaScript modules those import;
+- the paths in its command that it does not write (its inputs).
+"""
+
+import ast
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+JS_IMPORT = re.compile(r"""^\s*import\s.*?['"](\.{1,2}/[^'"]+)['"]""", re.M)
+
+
+def _module_file(root: Path, dotted: str) -> Path | None:
+    path = root.joinpath(*dotted.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _is_docstring_only(path: Path) -> bool:
+    body = ast.parse(path.read_text()).body
+    return all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+               for node in body)
+
+
+def _imported_modules(root: Path, path: Path) -> set[str]:
+    """Dotted names of everything `path` imports (that may be a project module)."""
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _named_files(root: Path, path: Path) -> set[Path]:
+    """Project files that a Python module names by a path literal relative to the repo."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and "/" in node.value and (root / node.value).is_file():
+            found.add(root / node.value)
+    return found
+
+
+def _js_imports(path: Path) -> set[Path]:
+    return {(path.parent / spec).resolve() for spec in JS_IMPORT.findall(path.read_text())}
+
+
+def files_read(root: Path, module: str) -> set[str]:
+    """Repo-relative paths of the code and files that `python -m <module>` reads."""
+    python, files, queue = set(), set(), [module]
+    while queue:
+        dotted = queue.pop()
+        parts = dotted.split(".")
+        for depth in range(1, len(parts) + 1):  # a.b.c imports a, a.b and a.b.c
+            path = _module_file(root, ".".join(parts[:depth]))
+            if path is None or path in python:
+                continue
+            python.add(path)
+            queue.extend(_imported_modules(root, path))
+            files |= _named_files(root, path)
+    scripts = [f for f in files if f.suffix in (".js", ".mjs")]
+    while scripts:
+        for imported in _js_imports(scripts.pop()) - files:
+            files.add(imported)
+            scripts.append(imported)
+    code = {p for p in python if not (p.name == "__init__.py" and _is_docstring_only(p))}
+    return {p.relative_to(root).as_posix() for p in code | files}
+
+
+def expected_deps(root: Path, stage: dict, all_outs: set[str]) -> set[str]:
+    argv = shlex.split(stage["cmd"])
+    assert argv[:2] == ["python", "-m"], f"{stage['cmd']}: not a `python -m` command"
+    own_outs = {next(iter(out)) if isinstance(out, dict) else out
+                for key in ("outs", "metrics", "plots") for out in stage.get(key, [])}
+    inputs = {arg for arg in argv[3:] if not arg.startswith("-") and arg not in own_outs
+              and (arg in all_outs or (root / arg).exists())}
+    return files_read(root, argv[2]) | inputs
+
+
+def deps_problems(root: Path) -> dict[str, dict[str, set[str]]]:
+    """For each stage whose deps are not exact: what is missing and what is extra."""
+    stages = yaml.safe_load((root / "dvc.yaml").read_text())["stages"]
+    all_outs = {next(iter(out)) if isinstance(out, dict) else out
+                for stage in stages.values()
+                for key in ("outs", "metrics", "plots") for out in stage.get(key, [])}
+    problems = {}
+    for name, stage in stages.items():
+        declared, expected = set(stage.get("deps", [])), expected_deps(root, stage, all_outs)
+        if declared != expected:
+            problems[name] = {"missing": expected - declared, "extra": declared - expected}
+    return problems
+
+
+def test_every_stage_lists_exactly_what_it_reads():
+    assert deps_problems(REPO) == {}
+
+
+def test_the_apps_preprocessing_is_no_stage_s_dep():
+    """The pipeline trains on MNIST as it is: editing how the apps turn a drawing into the
+    model's input (digits/preprocess.py) must not retrain the model."""
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
+    assert not [name for name, stage in stages.items() if "digits/preprocess.py" in stage["deps"]]
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    for name in ("dvc.yaml", "stages", "digits", "tools", "web/tools", "web/package-lock.json"):
+        source, target = REPO / name, tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
+    return tmp_path
+
+
+def test_a_new_import_without_its_dep_is_caught(project_copy):
+    stage = project_copy / "stages" / "evaluate.py"
+    stage.write_text("from digits import mirrors\n" + stage.read_text())
+    assert deps_problems(project_copy) == {
+        "evaluate": {"missing": {"digits/mirrors.py"}, "extra": set()}}
+
+
+def test_a_new_file_a_module_names_or_a_script_it_imports_is_caught(project_copy):
+    (project_copy / "web/tools/helper.mjs").write_text("export const x = 1;\n")
+    tool = project_copy / "web/tools/predict-batch.mjs"
+    tool.write_text("import { x } from './helper.mjs';\n" + tool.read_text())
+    problems = deps_problems(project_copy)
+    assert problems["tfjs-verify"] == {"missing": {"web/tools/helper.mjs"}, "extra": set()}
+
+
+def test_a_dep_nothing_reads_is_caught(project_copy):
+    dvc_yaml = yaml.safe_load((project_copy / "dvc.yaml").read_text())
+    dvc_yaml["stages"]["download"]["deps"].append("digits/model.py")
+    (project_copy / "dvc.yaml").write_text(yaml.safe_dump(dvc_yaml))
+    assert deps_problems(project_copy) == {
+        "download": {"missing": set(), "extra": {"digits/model.py"}}}
