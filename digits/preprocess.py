@@ -19,6 +19,14 @@ must reproduce. The steps:
    stroke's centre sits exactly on a half pixel; the rounding keeps summation order
    (numpy's pairwise sums, a plain loop in JS or Kotlin) from tipping it either way.
 5. normalise: divide by the brightest pixel, so the strongest ink is exactly 1.
+
+A colour picture (8-bit RGBA; RGB has alpha 255) becomes grey first, in integer arithmetic
+every language reproduces exactly (grey_from_rgba): each channel is composited on white
+paper, c' = (c * a + 255 * (255 - a) + 127) // 255, then weighted by ITU-R BT.601 luma as
+PIL's convert("L") does, grey = (19595 R' + 38470 G' + 7471 B' + 32768) >> 16.
+
+Both apps draw with a pen PEN_WIDTH wide, as a fraction of the pad's shorter side: MNIST's
+strokes are about 2.5 pixels wide in its 28x28 images.
 """
 
 import numpy as np
@@ -27,10 +35,20 @@ from .data import MNIST_SIZE
 
 BOX_SIZE = 20
 INK_THRESHOLD = 0.1
+PEN_WIDTH = 2.5 / MNIST_SIZE
 
 
 class NoInkError(ValueError):
     """The picture holds no ink above INK_THRESHOLD: nothing to recognise."""
+
+
+def grey_from_rgba(rgba: np.ndarray) -> np.ndarray:
+    """8-bit RGBA pixels (H, W, 4) -> grey (H, W) in [0, 1], composited on white paper."""
+    rgba = np.asarray(rgba, dtype=np.int64)
+    alpha = rgba[..., 3:]
+    rgb = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
+    luma = (19595 * rgb[..., 0] + 38470 * rgb[..., 1] + 7471 * rgb[..., 2] + 32768) >> 16
+    return luma / 255.0
 
 
 def ink_from_grey(grey: np.ndarray) -> np.ndarray:

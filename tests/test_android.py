@@ -48,6 +48,10 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm():
     passed = re.findall(r"^PASS reproducesPython\[(.*)\]\(.*\.PreprocessorVectorsTest\)$",
                         run.stdout, re.MULTILINE)
     assert sorted(passed) == sorted(vector["name"] for vector in VECTORS)
+    colour = re.findall(r"^PASS greyFromArgb\[(.*)\]\(.*\.ColourVectorsTest\)$", run.stdout,
+                        re.MULTILINE)
+    assert sorted(colour) == sorted(vector["name"] for vector in VECTORS if "rgba" in vector)
+    assert re.search(r"^PASS bothAppsDrawWithTheSharedPenWidth\(", run.stdout, re.MULTILINE)
     assert re.search(r"^\d+ passed, 0 failed$", run.stdout, re.MULTILINE), run.stdout
 
 

@@ -6,8 +6,10 @@ import pytest
 
 from digits.preprocess import (
     BOX_SIZE,
+    PEN_WIDTH,
     NoInkError,
     area_weights,
+    grey_from_rgba,
     ink_from_grey,
     preprocess_grey,
     preprocess_ink,
@@ -24,10 +26,32 @@ def test_python_reproduces_the_shared_vectors(vector):
                                atol=VECTORS["tolerance"], rtol=0)
 
 
+@pytest.mark.parametrize("vector", [v for v in VECTORS["vectors"] if "rgba" in v],
+                         ids=lambda v: v["name"])
+def test_python_turns_the_colour_vectors_into_their_grey_exactly(vector):
+    rgba = np.array(vector["rgba"], dtype=np.uint8).reshape(vector["height"], vector["width"], 4)
+    assert (np.round(grey_from_rgba(rgba) * 255).astype(int).flatten().tolist()
+            == vector["grey"])
+
+
 def test_the_vectors_cover_each_step():
     names = " ".join(v["name"] for v in VECTORS["vectors"])
-    for step in ("inverted", "aspect", "centred by mass", "background", "scaled up", "MNIST"):
+    for step in ("inverted", "aspect", "centred by mass", "background", "scaled up", "MNIST",
+                 "opaque RGB", "soft alpha"):
         assert step in names
+    assert VECTORS["pen_width"] == PEN_WIDTH
+
+
+def test_colour_becomes_grey_as_pil_composites_and_converts_it():
+    """The integer formula is PIL's: on random pixels it matches alpha_composite on white,
+    then convert("L"), exactly."""
+    from PIL import Image
+
+    rgba = np.random.default_rng(0).integers(0, 256, (40, 50, 4), dtype=np.uint8)
+    picture = Image.fromarray(rgba, "RGBA")
+    white = Image.new("RGBA", picture.size, (255, 255, 255, 255))
+    expected = np.asarray(Image.alpha_composite(white, picture).convert("L"))
+    assert np.array_equal(np.round(grey_from_rgba(rgba) * 255).astype(np.uint8), expected)
 
 
 def test_area_weights_average_exactly_what_each_output_pixel_covers():

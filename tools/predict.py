@@ -10,19 +10,15 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from digits.errors import PipelineError, run
-from digits.preprocess import NoInkError, preprocess_grey
+from digits.preprocess import NoInkError, grey_from_rgba, preprocess_grey
 
 
 def read_grey(path: str | Path) -> np.ndarray:
-    """An image file as grey values in [0, 1]; transparent pixels count as background."""
+    """An image file as grey values in [0, 1], composited on white as both apps do."""
     try:
         with Image.open(path) as image:
             image.load()
-            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-                image = image.convert("RGBA")
-                backdrop = Image.new("RGBA", image.size, (255, 255, 255, 255))
-                image = Image.alpha_composite(backdrop, image)
-            return np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+            return grey_from_rgba(np.asarray(image.convert("RGBA")))
     except FileNotFoundError:
         raise PipelineError(f"{path}: no such file; fix: check the path") from None
     except (UnidentifiedImageError, OSError) as error:

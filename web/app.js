@@ -1,12 +1,12 @@
 // The digit reader: draw a digit (or open a picture of one), turn it into the model's 28x28
 // input exactly as the Python pipeline does, and show what the TF.js graph model reads.
 // `tf` is the global of the pinned UMD build that index.html loads from node_modules.
-import { NoInkError, preprocessGrey, preprocessInk } from './preprocess.js';
+import {
+  MNIST_SIZE, NoInkError, PEN_WIDTH, greyFromRgba, preprocessGrey, preprocessInk,
+} from './preprocess.js';
 
 const MODEL_URL = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
 const BACKENDS = ['wasm', 'webgl', 'cpu'];
-// MNIST's pen is about 2.5 px at 28x28, where a digit fills the middle 20x20.
-const PEN_WIDTH = 2.5 / 28;
 // Live predictions while drawing: at most one in flight and one start per this gap.
 const PREDICTION_GAP_MS = 50;
 // Sharp enough on phones while keeping the canvas cheap to read back.
@@ -42,7 +42,7 @@ function render() {
   const { width, height } = canvas;
   pad.clearRect(0, 0, width, height);
   pad.strokeStyle = pad.fillStyle = getComputedStyle(canvas).color;
-  pad.lineWidth = PEN_WIDTH * width;
+  pad.lineWidth = PEN_WIDTH * Math.min(width, height);
   pad.lineCap = pad.lineJoin = 'round';
   for (const stroke of strokes) {
     const points = stroke.map(([x, y]) => [x * width, y * height]);
@@ -141,22 +141,15 @@ new ResizeObserver(() => {
   }
 }).observe(canvas);
 
-/** A picture file -> model input: composited on white, grey as PIL's convert('L') makes it. */
+/** A picture file -> model input, its colours turned to grey as the shared definition says. */
 async function pictureToInput(file) {
   const bitmap = await createImageBitmap(file);
   const { width, height } = bitmap;
   const scratch = new OffscreenCanvas(width, height).getContext('2d');
-  scratch.fillStyle = 'white';
-  scratch.fillRect(0, 0, width, height);
   scratch.drawImage(bitmap, 0, 0);
   bitmap.close();
   const { data } = scratch.getImageData(0, 0, width, height);
-  const grey = new Float64Array(width * height);
-  for (let i = 0; i < grey.length; i++) {
-    const [r, g, b] = [data[4 * i], data[4 * i + 1], data[4 * i + 2]];
-    grey[i] = ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16) / 255;
-  }
-  return preprocessGrey({ data: grey, height, width });
+  return preprocessGrey(greyFromRgba({ data, height, width }));
 }
 
 async function openPicture(file) {
@@ -211,14 +204,14 @@ function currentInput() {
 
 async function predict(input) {
   const started = performance.now();
-  const output = tf.tidy(() => model.predict(tf.tensor4d(input, [1, 28, 28, 1])));
+  const output = tf.tidy(() => model.predict(tf.tensor4d(input, [1, MNIST_SIZE, MNIST_SIZE, 1])));
   const probabilities = await output.data();
   output.dispose();
   return { probabilities, ms: performance.now() - started };
 }
 
 function showInput(input) {
-  const image = preview.createImageData(28, 28);
+  const image = preview.createImageData(MNIST_SIZE, MNIST_SIZE);
   input.forEach((value, i) => {
     image.data.fill(Math.round(value * 255), 4 * i, 4 * i + 3);
     image.data[4 * i + 3] = 255;
@@ -248,7 +241,7 @@ function showEmpty() {
     bar.classList.remove('top');
     bar.querySelector('.value').textContent = '0%';
   });
-  showInput(new Float32Array(28 * 28));
+  showInput(new Float32Array(MNIST_SIZE * MNIST_SIZE));
   $('timing').textContent = '–';
   $('timing').dataset.ms = '';
 }
@@ -329,7 +322,7 @@ async function loadModel() {
         + '(In the repository, `dvc repro tfjs-convert` builds it.)');
     });
   // The first run allocates and compiles; do it now so the first digit reads at full speed.
-  const warmUp = tf.tidy(() => loaded.predict(tf.zeros([1, 28, 28, 1])));
+  const warmUp = tf.tidy(() => loaded.predict(tf.zeros([1, MNIST_SIZE, MNIST_SIZE, 1])));
   await warmUp.data();
   warmUp.dispose();
   model = loaded;

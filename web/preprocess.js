@@ -7,6 +7,8 @@
 export const MNIST_SIZE = 28;
 export const BOX_SIZE = 20;
 export const INK_THRESHOLD = 0.1;
+/** The pen both apps draw with, a fraction of the pad's shorter side (MNIST's ~2.5 px of 28). */
+export const PEN_WIDTH = 2.5 / MNIST_SIZE;
 
 /** The picture holds no ink above INK_THRESHOLD: nothing to recognise. */
 export class NoInkError extends Error {
@@ -14,6 +16,21 @@ export class NoInkError extends Error {
     super(`no ink above ${INK_THRESHOLD} in a ${width}x${height} picture`);
     this.name = 'NoInkError';
   }
+}
+
+/**
+ * 8-bit RGBA pixels (4 values a pixel, as getImageData gives them) -> grey in [0, 1]:
+ * composited on white paper, then ITU-R BT.601 luma in PIL's integer arithmetic.
+ */
+export function greyFromRgba({ data, height, width }) {
+  const grey = new Float64Array(height * width);
+  const onWhite = (channel, alpha) => Math.floor((channel * alpha + 255 * (255 - alpha) + 127) / 255);
+  for (let i = 0; i < grey.length; i++) {
+    const alpha = data[4 * i + 3];
+    const [r, g, b] = [0, 1, 2].map((c) => onWhite(data[4 * i + c], alpha));
+    grey[i] = ((r * 19595 + g * 38470 + b * 7471 + 32768) >> 16) / 255;
+  }
+  return { data: grey, height, width };
 }
 
 /** Grey values in [0, 1], either polarity -> ink in [0, 1], light ink on a dark background. */

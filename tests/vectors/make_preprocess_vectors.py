@@ -6,16 +6,16 @@ Kotlin tests all check their implementation against the file this writes.
     python -m tests.vectors.make_preprocess_vectors
 """
 
-import gzip
 import json
 from pathlib import Path
 
 import numpy as np
 
-from digits.idx import parse_idx
-from digits.preprocess import preprocess_grey
+from digits.data import load_split
+from digits.preprocess import PEN_WIDTH, grey_from_rgba, preprocess_grey
 
 HERE = Path(__file__).resolve().parent
+MNIST = HERE.parents[1] / "data" / "mnist"  # the download stage's output
 
 
 def cases() -> dict[str, np.ndarray]:
@@ -46,33 +46,54 @@ def cases() -> dict[str, np.ndarray]:
     return made
 
 
-def mnist_seven(shared: Path) -> np.ndarray | None:
-    path = shared / "t10k-images-idx3-ubyte.gz"
-    if not path.exists():
+def colour_cases() -> dict[str, np.ndarray]:
+    """8-bit RGBA pictures (H, W, 4) that exercise the colour-to-grey step."""
+    made = {}
+    paper = np.zeros((24, 20, 4), np.uint8)
+    paper[...] = (250, 230, 120, 255)  # yellow paper
+    paper[4:20, 8:12] = (200, 30, 40, 255)  # a red stroke
+    made["colour: red ink on yellow paper, opaque RGB"] = paper
+    sketch = np.zeros((30, 30, 4), np.uint8)  # a transparent background counts as white paper
+    sketch[5:25, 13:17] = (20, 40, 160, 255)  # a blue stroke...
+    sketch[5:25, 12] = sketch[5:25, 17] = (20, 40, 160, 96)  # ...with anti-aliased edges
+    made["colour: blue pen on a transparent background, RGBA with soft alpha"] = sketch
+    return made
+
+
+def mnist_seven() -> np.ndarray | None:
+    if not (MNIST / "t10k-images-idx3-ubyte").exists():
         return None
-    seven = parse_idx(gzip.decompress(path.read_bytes()))[0]
+    seven = load_split(MNIST, "t10k")[0][0]
     return np.kron(seven, np.ones((3, 3), np.uint8))  # 84x84, as if drawn on a bigger canvas
+
+
+def vector(name: str, grey: np.ndarray, rgba: np.ndarray | None = None) -> dict:
+    entry = {"name": name, "height": grey.shape[0], "width": grey.shape[1]}
+    if rgba is not None:
+        entry["rgba"] = rgba.flatten().tolist()
+    entry["grey"] = np.round(grey * 255).astype(int).flatten().tolist()
+    expected = preprocess_grey(grey)
+    entry["expected"] = [round(float(v), 6) for v in expected.flatten()]
+    return entry
 
 
 def main() -> None:
     made = cases()
-    seven = mnist_seven(HERE.parents[2] / "shared" / "mnist")  # beside the clone, if there
-    if seven is not None:
-        made["MNIST test digit 0 (a 7), 3x upscaled"] = seven
-    vectors = []
-    for name, grey in made.items():
-        expected = preprocess_grey(grey / 255.0)
-        vectors.append({
-            "name": name,
-            "height": grey.shape[0],
-            "width": grey.shape[1],
-            "grey": grey.flatten().tolist(),
-            "expected": [round(float(v), 6) for v in expected.flatten()],
-        })
+    seven = mnist_seven()
+    if seven is None:
+        raise SystemExit(f"{MNIST} is missing; fix: `dvc repro download` first")
+    made["MNIST test digit 0 (a 7), 3x upscaled"] = seven
+    vectors = [vector(name, grey / 255.0) for name, grey in made.items()]
+    vectors += [vector(name, grey_from_rgba(rgba), rgba)
+                for name, rgba in colour_cases().items()]
     document = {
-        "about": "Grey rasters (row-major, 0-255, grey/255 is the input) and the 28x28 "
-                 "row-major model input each must become. See digits/preprocess.py.",
+        "about": "Rasters (row-major) and the 28x28 row-major model input each must become. "
+                 "`grey` is 0-255 (grey/255 is the input); where `rgba` is given (8-bit "
+                 "RGBA, 4 values a pixel), turning it into grey must give `grey` exactly. "
+                 "`pen_width` is the apps' pen, a fraction of the pad's shorter side. "
+                 "See digits/preprocess.py.",
         "tolerance": 1e-5,
+        "pen_width": PEN_WIDTH,
         "vectors": vectors,
     }
     (HERE / "preprocess.json").write_text(json.dumps(document, separators=(",", ":")) + "\n")

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
 import {
-  NoInkError, areaWeights, inkFromGrey, preprocessGrey, preprocessInk,
+  MNIST_SIZE, NoInkError, PEN_WIDTH, areaWeights, greyFromRgba, inkFromGrey, preprocessGrey,
+  preprocessInk,
 } from '../preprocess.js';
 
-const { tolerance, vectors } = JSON.parse(
+const { tolerance, pen_width: penWidth, vectors } = JSON.parse(
   readFileSync(new URL('../../tests/vectors/preprocess.json', import.meta.url), 'utf8'));
 
 for (const vector of vectors) {
@@ -14,11 +15,22 @@ for (const vector of vectors) {
     const { height, width } = vector;
     const output = preprocessGrey({ data: vector.grey.map((v) => v / 255), height, width });
     assert.ok(output instanceof Float32Array);
-    assert.equal(output.length, 28 * 28);
+    assert.equal(output.length, MNIST_SIZE * MNIST_SIZE);
     const worst = Math.max(...output.map((value, i) => Math.abs(value - vector.expected[i])));
     assert.ok(worst <= tolerance, `largest difference ${worst} exceeds ${tolerance}`);
   });
 }
+
+for (const vector of vectors.filter((v) => v.rgba)) {
+  test(`shared colour vector, to grey exactly: ${vector.name}`, () => {
+    const { data } = greyFromRgba({ data: vector.rgba, height: vector.height, width: vector.width });
+    assert.deepEqual(Array.from(data, (v) => Math.round(v * 255)), vector.grey);
+  });
+}
+
+test('both apps draw with the shared pen width', () => {
+  assert.equal(PEN_WIDTH, penWidth);
+});
 
 test('the vectors include a real MNIST digit', () => {
   assert.ok(vectors.some((vector) => vector.name.includes('MNIST')));

@@ -5,6 +5,7 @@
 //
 // Prints JSON: {"backend", "median_ms", "p95_ms", "count"}. A benchmark, not a test.
 import { readFile } from 'node:fs/promises';
+import { MNIST_SIZE } from '../preprocess.js';
 import { launchChromium } from './chromium.mjs';
 
 async function main() {
@@ -16,12 +17,12 @@ async function main() {
     await page.goto(baseUrl);
     await page.addScriptTag({ url: 'node_modules/@tensorflow/tfjs/dist/tf.min.js' });
     await page.addScriptTag({ url: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js' });
-    const result = await page.evaluate(async ({ modelUrl, images, repeats }) => {
+    const result = await page.evaluate(async ({ modelUrl, images, repeats, size }) => {
       tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);
       await tf.setBackend('wasm');
       const model = await tf.loadGraphModel(modelUrl);
       const predict = async (image) => {
-        const output = tf.tidy(() => model.predict(tf.tensor4d(image, [1, 28, 28, 1])));
+        const output = tf.tidy(() => model.predict(tf.tensor4d(image, [1, size, size, 1])));
         await output.data();
         output.dispose();
       };
@@ -35,7 +36,7 @@ async function main() {
       times.sort((a, b) => a - b);
       const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
       return { backend: tf.getBackend(), median_ms: at(0.5), p95_ms: at(0.95), count: times.length };
-    }, { modelUrl, images, repeats: Number(repeats) });
+    }, { modelUrl, images, repeats: Number(repeats), size: MNIST_SIZE });
     console.log(JSON.stringify(result));
   } finally {
     await browser.close();

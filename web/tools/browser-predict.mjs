@@ -5,6 +5,7 @@
 //
 // IMAGES.json is a list of 784-value lists in [0, 1]; PROBABILITIES.json receives n x 10.
 import { readFile, writeFile } from 'node:fs/promises';
+import { MNIST_SIZE } from '../preprocess.js';
 import { launchChromium } from './chromium.mjs';
 
 async function main() {
@@ -27,14 +28,14 @@ async function main() {
     await page.goto(baseUrl);
     await page.addScriptTag({ url: 'node_modules/@tensorflow/tfjs/dist/tf.min.js' });
     await page.addScriptTag({ url: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js' });
-    const result = await page.evaluate(async ({ modelUrl, images }) => {
+    const result = await page.evaluate(async ({ modelUrl, images, size }) => {
       tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);
       await tf.setBackend('wasm');
       const model = await tf.loadGraphModel(modelUrl);
-      const input = tf.tensor4d(images.flat(), [images.length, 28, 28, 1]);
+      const input = tf.tensor4d(images.flat(), [images.length, size, size, 1]);
       const output = model.predict(input);
       return { backend: tf.getBackend(), probabilities: await output.array() };
-    }, { modelUrl, images });
+    }, { modelUrl, images, size: MNIST_SIZE });
     if (consoleErrors.length) throw new Error(`console errors: ${consoleErrors.join('; ')}`);
     await writeFile(outputPath, JSON.stringify(result));
     console.log(`predicted ${images.length} images in Chromium on ${result.backend}`);

@@ -3,12 +3,13 @@
 //
 //   node web/tools/predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32 [--backend cpu]
 //
-// IMAGES.f32 holds n x 28 x 28 float32 values in [0, 1]; PROBABILITIES.f32 receives n x 10.
+// IMAGES.f32 holds n x MNIST_SIZE x MNIST_SIZE float32 values in [0, 1]; PROBABILITIES.f32 receives n x 10.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { MNIST_SIZE } from '../preprocess.js';
 
 const BATCH = 1000;
 
@@ -39,15 +40,16 @@ async function main() {
   const model = await loadGraphModelFromDir(modelDir);
   const raw = await readFile(inputPath);
   const images = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-  const count = images.length / (28 * 28);
+  const pixels = MNIST_SIZE * MNIST_SIZE;
+  const count = images.length / pixels;
   if (!Number.isInteger(count)) throw new Error(`${inputPath} is not a whole number of images`);
 
   const probabilities = new Float32Array(count * 10);
   const started = performance.now();
   for (let start = 0; start < count; start += BATCH) {
     const n = Math.min(BATCH, count - start);
-    const batch = images.subarray(start * 784, (start + n) * 784);
-    const output = tf.tidy(() => model.predict(tf.tensor4d(batch, [n, 28, 28, 1])));
+    const batch = images.subarray(start * pixels, (start + n) * pixels);
+    const output = tf.tidy(() => model.predict(tf.tensor4d(batch, [n, MNIST_SIZE, MNIST_SIZE, 1])));
     probabilities.set(await output.data(), start * 10);
     output.dispose();
   }

@@ -8,7 +8,6 @@ import android.graphics.Paint
 import android.os.Parcel
 import android.os.Parcelable
 import android.util.AttributeSet
-import android.util.TypedValue
 import android.view.MotionEvent
 import android.view.View
 import kotlin.math.roundToInt
@@ -17,8 +16,9 @@ import kotlin.math.roundToInt
  * A sheet of paper to draw on with one pen, by finger or stylus. [drawing] gives what is drawn as a
  * bitmap the size of the view; the strokes survive rotation.
  *
- * XML attributes (res/values/attrs.xml): paperColor (the background), penColor, strokeWidth, and
- * aspectRatio (width / height), which the view keeps at the largest size its parent allows.
+ * The pen is [Preprocessor.PEN_WIDTH] of the shorter side wide, as on the web page. XML attributes
+ * (res/values/attrs.xml): paperColor (the background), penColor, and aspectRatio (width / height),
+ * which the view keeps at the largest size its parent allows.
  */
 class EaselView @JvmOverloads constructor(
     context: Context,
@@ -55,14 +55,6 @@ class EaselView @JvmOverloads constructor(
             redraw()
         }
 
-    /** In pixels. */
-    var strokeWidth: Float
-        get() = pen.strokeWidth
-        set(value) {
-            pen.strokeWidth = value
-            redraw()
-        }
-
     /** Width / height. */
     var aspectRatio: Float = 1f
         set(value) {
@@ -82,14 +74,9 @@ class EaselView @JvmOverloads constructor(
     init {
         val attributes =
             context.obtainStyledAttributes(attrs, R.styleable.EaselView, defStyleAttr, 0)
-        val defaultStrokeWidth = TypedValue.applyDimension(
-            TypedValue.COMPLEX_UNIT_DIP, DEFAULT_STROKE_DP, resources.displayMetrics
-        )
         try {
             paperColor = attributes.getColor(R.styleable.EaselView_paperColor, Color.WHITE)
             penColor = attributes.getColor(R.styleable.EaselView_penColor, Color.BLACK)
-            strokeWidth =
-                attributes.getDimension(R.styleable.EaselView_strokeWidth, defaultStrokeWidth)
             aspectRatio = attributes.getFloat(R.styleable.EaselView_aspectRatio, 1f)
         } finally {
             attributes.recycle()
@@ -132,6 +119,7 @@ class EaselView @JvmOverloads constructor(
     override fun onSizeChanged(w: Int, h: Int, oldw: Int, oldh: Int) {
         if (w == 0 || h == 0) return
         bitmap = Bitmap.createBitmap(w, h, Bitmap.Config.ARGB_8888).also(bitmapCanvas::setBitmap)
+        pen.strokeWidth = (Preprocessor.PEN_WIDTH * minOf(w, h)).toFloat()
         redraw()
         if (!isEmpty) onDrawingChanged?.invoke()
     }
@@ -262,6 +250,5 @@ class EaselView @JvmOverloads constructor(
 
     private companion object {
         const val NO_POINTER = -1
-        const val DEFAULT_STROKE_DP = 20f
     }
 }

@@ -20,17 +20,25 @@ object Preprocessor {
     const val BOX_SIZE = 20
     const val INK_THRESHOLD = 0.1
 
+    /** The pen both apps draw with, a fraction of the pad's shorter side (MNIST's ~2.5 of 28). */
+    const val PEN_WIDTH = 2.5 / MNIST_SIZE
+
     /**
-     * Packed ARGB pixels, as Android's Bitmap.getPixels gives them -> grey in [0, 1] (ITU-R BT.601
-     * luma). Alpha is ignored: the easel paints its paper opaque.
+     * Packed ARGB pixels, as Android's Bitmap.getPixels gives them -> grey in [0, 1]: each channel
+     * composited on white paper, then ITU-R BT.601 luma, in the integer arithmetic of the shared
+     * definition (PIL's), so that Python, JavaScript and Kotlin agree to the last bit.
      */
     fun greyFromArgb(pixels: IntArray): DoubleArray = DoubleArray(pixels.size) { i ->
         val pixel = pixels[i]
-        val red = pixel shr 16 and 0xFF
-        val green = pixel shr 8 and 0xFF
-        val blue = pixel and 0xFF
-        (0.299 * red + 0.587 * green + 0.114 * blue) / 255.0
+        val alpha = pixel ushr 24
+        val red = onWhite(pixel shr 16 and 0xFF, alpha)
+        val green = onWhite(pixel shr 8 and 0xFF, alpha)
+        val blue = onWhite(pixel and 0xFF, alpha)
+        ((red * 19595 + green * 38470 + blue * 7471 + 32768) shr 16) / 255.0
     }
+
+    private fun onWhite(channel: Int, alpha: Int): Int =
+        (channel * alpha + 255 * (255 - alpha) + 127) / 255
 
     /** Grey picture in [0, 1], either polarity -> the 784 model inputs in [0, 1], row-major. */
     fun preprocessGrey(grey: DoubleArray, height: Int, width: Int): FloatArray =

@@ -7,7 +7,7 @@ import kotlin.math.round
  * A float tensor has scale 0.
  *
  * The formulas, and their float32 arithmetic, are those of the pipeline's tflite-verify stage
- * (stages/tflite_verify.py): an int8 model gets on the phone the very inputs it was checked on.
+ * (digits/runtimes/litert.py): an int8 model gets on the phone the very inputs it was checked on.
  */
 data class Quantization(val scale: Float, val zeroPoint: Int) {
     val isQuantized: Boolean get() = scale != 0f

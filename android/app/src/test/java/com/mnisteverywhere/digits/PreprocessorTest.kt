@@ -31,7 +31,14 @@ class PreprocessorTest {
         val white = 0xFFFFFFFF.toInt()
         val black = 0xFF000000.toInt()
         val red = 0xFFFF0000.toInt()
-        val grey = Preprocessor.greyFromArgb(intArrayOf(white, black, red))
-        assertArrayEquals(doubleArrayOf(1.0, 0.0, 0.299), grey, 1e-12)
+        val transparent = 0x00000000
+        val grey = Preprocessor.greyFromArgb(intArrayOf(white, black, red, transparent))
+        // Red is (255 * 19595 + 32768) >> 16 = 76 of 255; no ink where nothing was painted.
+        assertArrayEquals(doubleArrayOf(1.0, 0.0, 76 / 255.0, 1.0), grey, 1e-12)
+    }
+
+    @Test
+    fun bothAppsDrawWithTheSharedPenWidth() {
+        assertEquals(TestVectors.penWidth, Preprocessor.PEN_WIDTH, 0.0)
     }
 }

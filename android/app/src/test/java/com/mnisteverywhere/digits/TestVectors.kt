@@ -2,11 +2,15 @@ package com.mnisteverywhere.digits
 
 import java.io.File
 
-/** A shared vector: a grey raster (0-255, row-major) and the model input it must become. */
+/**
+ * A shared vector: a grey raster (0-255, row-major) and the model input it must become; for a
+ * colour vector also the 8-bit RGBA picture (4 values a pixel) that must turn into that grey.
+ */
 class Vector(
     val name: String,
     val height: Int,
     val width: Int,
+    val rgba: DoubleArray?,
     val grey: DoubleArray,
     val expected: DoubleArray
 ) {
@@ -31,6 +35,8 @@ object TestVectors {
 
     val tolerance: Double by lazy { json["tolerance"] as Double }
 
+    val penWidth: Double by lazy { json["pen_width"] as Double }
+
     val vectors: List<Vector> by lazy {
         (json["vectors"] as List<*>).map { item ->
             val vector = item as Map<*, *>
@@ -38,6 +44,7 @@ object TestVectors {
                 vector["name"] as String,
                 (vector["height"] as Double).toInt(),
                 (vector["width"] as Double).toInt(),
+                vector["rgba"]?.let { numbers(it) },
                 numbers(vector["grey"]),
                 numbers(vector["expected"])
             )
