@@ -1,18 +1,61 @@
-"""Fixtures shared by the tests: tiny MNIST-format data sets and a local HTTP server."""
+"""What the tests share: running a stage, editing params, tiny MNIST-format data sets and
+a local HTTP server."""
 
 import gzip
 import hashlib
 import http.server
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from digits.idx import encode_idx
 
+pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
+
 REPO = Path(__file__).resolve().parent.parent
+DELETE = object()  # edit_params: remove the key
+
+
+def stage_command(name: str, *args: str) -> list[str]:
+    """The command line of a stage script (or a tool, `tools.predict`), with this venv's Python."""
+    module = name if "." in name else f"stages.{name}"
+    return [sys.executable, "-m", module, *args]
+
+
+def stage_env(**extra: str) -> dict[str, str]:
+    """The environment a stage runs in under DVC: this project importable, this venv first."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return {**os.environ, "PYTHONPATH": str(REPO), "PATH": path, **extra}
+
+
+def run_stage(workdir: Path, name: str, *args: str, check: bool = True,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m stages.<name> args` in `workdir`; with `check`, fail the test if it fails."""
+    result = subprocess.run(stage_command(name, *args), cwd=workdir, env=env or stage_env(),
+                            capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, f"{name} failed:\n{result.stderr[-3000:]}"
+    return result
+
+
+def edit_params(path: Path, section: str, **values) -> None:
+    """Set keys of one section of a params.yaml (the file, or the directory holding it);
+    a value of DELETE removes the key."""
+    path = path / "params.yaml" if path.is_dir() else path
+    params = yaml.safe_load(path.read_text())
+    for key, value in values.items():
+        if value is DELETE:
+            del params[section][key]
+        else:
+            params[section][key] = value
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
 
 
 def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int = 0,

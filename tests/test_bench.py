@@ -14,10 +14,13 @@ def test_forward_flops_count_each_multiply_add_of_the_seed_network():
     assert forward_flops(model) == 2 * (conv1 + conv2 + dense)
 
 
-def test_peak_flops_states_how_it_was_found():
-    peak, how = peak_flops()
-    assert peak > 1e9
-    assert "cores" in how and "GHz" in how and "FLOP/cycle" in how
+def test_peak_flops_is_cores_times_the_fastest_clock_times_flop_per_cycle():
+    cpuinfo = "processor\t: 0\ncpu MHz\t\t: 2600.000\n\nprocessor\t: 1\ncpu MHz\t\t: 2600.000\n"
+    peak, how = peak_flops(cpuinfo, cores=2)
+    assert peak == 2 * 2.6e9 * 32
+    assert how.startswith("2 cores x 2.60 GHz") and "32 FP32 FLOP/cycle" in how
+    idling = f"cpu MHz\t\t: 1400.000\n{cpuinfo}cpu MHz\t\t: 1400.000\n"
+    assert peak_flops(idling, cores=2)[0] == peak  # the fastest clock, wherever it is listed
 
 
 def test_vector_isa_names_the_widest_extension_the_cpu_lists():

@@ -1,39 +1,24 @@
 """tfjs-convert/verify and tflite-convert/verify on a tiny model trained on tiny data."""
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-import yaml
 
 from digits.data import load_split, to_model_input
 from digits.model import build_model
 from digits.params import ModelParams
 from digits.runtimes.litert import predict_litert
-from tests.conftest import REPO, tiny_mnist
+from tests.conftest import REPO, edit_params, run_stage, tiny_mnist
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 TFLITE = "digits.tflite"
-
-
-def stage(workdir: Path, name: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", f"stages.{name}", *args], cwd=workdir,
-                          env={**os.environ, "PYTHONPATH": str(REPO)},
-                          capture_output=True, text=True)
-
-
-def set_params(workdir: Path, section: str, **values) -> None:
-    params = yaml.safe_load((workdir / "params.yaml").read_text())
-    params[section].update(values)
-    (workdir / "params.yaml").write_text(yaml.safe_dump(params))
 
 
 @pytest.fixture(scope="module")
@@ -59,22 +44,22 @@ def keras_probabilities(workdir: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def convert_tfjs(workdir: Path, out: str = "tfjs") -> subprocess.CompletedProcess:
-    return stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", out)
+    return run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", out, check=False)
 
 
 def verify_tfjs(workdir: Path, model_dir: str = "tfjs") -> subprocess.CompletedProcess:
-    return stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--keras", "model.keras",
-                 "--data", "data", "--metrics", "tfjs.json")
+    return run_stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--keras", "model.keras",
+                     "--data", "data", "--metrics", "tfjs.json", check=False)
 
 
 def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProcess:
-    return stage(workdir, "tflite_convert", "--model", "model.keras", "--data", "data",
-                 "--out", out)
+    return run_stage(workdir, "tflite_convert", "--model", "model.keras", "--data", "data",
+                     "--out", out, check=False)
 
 
 def verify_tflite(workdir: Path, model: str = TFLITE) -> subprocess.CompletedProcess:
-    return stage(workdir, "tflite_verify", "--tflite", model, "--keras", "model.keras",
-                 "--data", "data", "--metrics", "tflite.json")
+    return run_stage(workdir, "tflite_verify", "--tflite", model, "--keras", "model.keras",
+                     "--data", "data", "--metrics", "tflite.json", check=False)
 
 
 def largest_probability_gap(verify_output: str) -> float:
@@ -116,11 +101,11 @@ def test_tfjs_graph_model_loads_in_headless_chromium_with_the_pages_tfjs(workdir
 
 @pytest.mark.parametrize("quantization", ["float16", "uint8"])
 def test_tfjs_weight_quantization_shrinks_the_shards(workdir, quantization):
-    set_params(workdir, "tfjs", quantization=quantization)
+    edit_params(workdir, "tfjs", quantization=quantization)
     try:
         assert convert_tfjs(workdir, f"tfjs-{quantization}").returncode == 0
     finally:
-        set_params(workdir, "tfjs", quantization="none")
+        edit_params(workdir, "tfjs", quantization="none")
     manifest = json.loads((workdir / f"tfjs-{quantization}" / "model.json").read_text())
     float_weights = [w for g in manifest["weightsManifest"] for w in g["weights"]
                      if w["dtype"] == "float32"]
@@ -166,11 +151,11 @@ def test_float_tflite_runs_in_litert_and_matches_keras(workdir):
 
 
 def test_int8_tflite_is_integer_end_to_end_and_dequantizes_close_to_keras(workdir):
-    set_params(workdir, "tflite", quantization="int8", representative_images=64)
+    edit_params(workdir, "tflite", quantization="int8", representative_images=64)
     try:
         result = convert_tflite(workdir, "int8.tflite")
     finally:
-        set_params(workdir, "tflite", quantization="none")
+        edit_params(workdir, "tflite", quantization="none")
     assert result.returncode == 0, result.stderr
     from ai_edge_litert.interpreter import Interpreter
 
@@ -204,11 +189,11 @@ def test_bad_input_fails_in_one_line_and_keeps_the_previous_artifact(workdir, co
     if not (workdir / out).exists():
         assert convert(workdir).returncode == 0
     snapshot = sorted((p.name, p.stat().st_mtime_ns) for p in (workdir).glob(f"{out}*"))
-    set_params(workdir, section, quantization=bad)
+    edit_params(workdir, section, quantization=bad)
     try:
         result = convert(workdir)
     finally:
-        set_params(workdir, section, quantization="none")
+        edit_params(workdir, section, quantization="none")
     assert result.returncode == 1
     last_line = result.stderr.strip().splitlines()[-1]  # after TensorFlow's start-up chatter
     assert last_line.startswith(f"error: params.yaml: {section}.quantization must be 'none', ")

@@ -6,16 +6,13 @@ import time
 
 import pytest
 
-from tests.tiny_repo import make_tiny_repo, run
+from tests.tiny_repo import copy_of, run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
-def test_a_queued_sweep_runs_and_its_experiments_compare(tmp_path):
-    repo = make_tiny_repo(tmp_path)
-    run(repo, "dvc", "repro")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "baseline")
+def test_a_queued_sweep_runs_and_its_experiments_compare(tiny_pipeline, tmp_path):
+    repo = copy_of(tiny_pipeline, tmp_path / "copy")
 
     queued = run(repo, "dvc", "exp", "run", "--queue", "-S", "train.epochs=1,2")
     assert queued.stdout.count("Queued experiment") == 2

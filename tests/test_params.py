@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from digits import params
-from tests.conftest import REPO
+from tests.conftest import DELETE, REPO, edit_params
 
 
 @pytest.fixture
@@ -13,18 +13,6 @@ def params_file(tmp_path: Path) -> Path:
     path = tmp_path / "params.yaml"
     shutil.copy(REPO / "params.yaml", path)
     return path
-
-
-DELETE = object()
-
-
-def edit(path: Path, section: str, key: str, value) -> None:
-    document = yaml.safe_load(path.read_text())
-    if value is DELETE:
-        del document[section][key]
-    else:
-        document[section][key] = value
-    path.write_text(yaml.safe_dump(document))
 
 
 def test_the_repository_params_load_as_typed_sections():
@@ -62,14 +50,14 @@ def test_the_repository_params_load_as_typed_sections():
     ("epoch", 3, r"unknown key train.epoch; fix: remove it or use one of seed, epochs"),
 ])
 def test_bad_train_params_name_the_key_and_the_fix(params_file, key, value, message):
-    edit(params_file, "train", key, value)
+    edit_params(params_file, "train", **{key: value})
     with pytest.raises(params.ParamsError, match=message):
         params.load("train", params.TrainParams, params_file)
 
 
 @pytest.mark.parametrize(("section", "cls", "key", "value", "message"), [
     ("model", params.ModelSection, "preset", "big",
-     "model.preset must be one of deep, default, seed"),
+     "model.preset must be one of default, deep, seed"),
     ("download", params.DownloadParams, "files", {"a": "xyz"}, "download.files.a must be a SHA"),
     ("download", params.DownloadParams, "files", {},
      "download.files must be at least one entry, got {}"),
@@ -86,7 +74,7 @@ def test_bad_train_params_name_the_key_and_the_fix(params_file, key, value, mess
      "evaluate.misclassified_max must be greater than or equal to 0, got -1"),
 ])
 def test_bad_params_in_other_sections(params_file, section, cls, key, value, message):
-    edit(params_file, section, key, value)
+    edit_params(params_file, section, **{key: value})
     with pytest.raises(params.ParamsError, match=message):
         params.load(section, cls, params_file)
 
@@ -109,9 +97,9 @@ def test_bad_params_in_other_sections(params_file, section, cls, key, value, mes
      "augment.translation must be less than 0.5, got 0.7"),
 ])
 def test_bad_model_presets(params_file, key, value, message):
-    document = yaml.safe_load(params_file.read_text())
-    document["model"]["presets"]["default"][key] = value
-    params_file.write_text(yaml.safe_dump(document))
+    presets = yaml.safe_load(params_file.read_text())["model"]["presets"]
+    presets["default"][key] = value
+    edit_params(params_file, "model", presets=presets)
     with pytest.raises(params.ParamsError, match=message):
         params.load("model", params.ModelSection, params_file)
 

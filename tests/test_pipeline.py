@@ -1,23 +1,24 @@
 """End to end: `dvc repro` of the whole DAG in a scratch repository, on tiny data it makes."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.tiny_repo import digest, make_tiny_repo, run, set_param, stages_run
+from tests.conftest import edit_params, run_stage, stage_env
+from tests.tiny_repo import ALL_STAGES, copy_of, digest, run, stages_run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
-ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify",
-              "tflite-convert", "tflite-verify"]
 OUTPUTS = ["models/model.keras", "reports/metrics/train.json", "reports/metrics/keras.json",
            "web/model/model.json", "reports/metrics/tfjs.json",
            "android/app/src/main/assets/digits.tflite", "reports/metrics/tflite.json"]
+
+
+@pytest.fixture(scope="module")
+def repo(tiny_pipeline, tmp_path_factory) -> Path:
+    return copy_of(tiny_pipeline, tmp_path_factory.mktemp("pipeline") / "copy")
 
 
 def reset(repo: Path) -> None:
@@ -26,18 +27,12 @@ def reset(repo: Path) -> None:
     run(repo, "dvc", "checkout")
 
 
-def params_of(repo: Path) -> dict:
-    return yaml.safe_load((repo / "params.yaml").read_text())
+def presets(repo: Path) -> dict:
+    return yaml.safe_load((repo / "params.yaml").read_text())["model"]["presets"]
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
-    return make_tiny_repo(tmp_path_factory.mktemp("pipeline"))
-
-
-def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
-    result = run(repo, "dvc", "repro")
-    assert stages_run(result.stdout) == ALL_STAGES
+def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipeline):
+    assert stages_run((tiny_pipeline.parent / "repro.log").read_text()) == ALL_STAGES
     assert sorted(p.name for p in (repo / "data" / "mnist").iterdir()) == [
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
         "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
@@ -69,8 +64,6 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo):
                             ("train", "eval") for name in ("loss", "accuracy")),
                           "reports/evaluate/per_digit.json", "reports/evaluate/confusion.json",
                           "reports/evaluate/mistakes.png"}
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "pipeline outputs")
 
 
 def test_the_default_metrics_table_fits_120_columns(repo):
@@ -87,12 +80,12 @@ def test_a_second_repro_has_nothing_to_do(repo):
 
 
 def test_an_evaluate_param_reruns_only_evaluate(repo):
-    set_param(repo, "evaluate", "misclassified_max", 5)
+    edit_params(repo, "evaluate", misclassified_max=5)
     assert stages_run(run(repo, "dvc", "repro", "--dry").stdout) == ["evaluate"]
     model = digest(repo / "models" / "model.keras")
     assert stages_run(run(repo, "dvc", "repro").stdout) == ["evaluate"]
     assert digest(repo / "models" / "model.keras") == model
-    run(repo, "git", "commit", "-qam", "evaluate.misclassified_max: 5")
+    reset(repo)
 
 
 @pytest.mark.parametrize(("param", "value", "expected"), [
@@ -105,48 +98,43 @@ def test_an_evaluate_param_reruns_only_evaluate(repo):
 ])
 def test_a_quantization_param_reruns_only_its_own_conversion(repo, param, value, expected):
     section, key = param.split(".")
-    original = (repo / "params.yaml").read_text()
-    set_param(repo, section, key, value)
+    edit_params(repo, section, **{key: value})
     try:
         assert stages_run(run(repo, "dvc", "repro", "--dry").stdout) == expected
     finally:
-        (repo / "params.yaml").write_text(original)
+        reset(repo)
 
 
-def test_an_experiment_on_epochs_retrains_and_evaluates_but_does_not_download(repo):
+def test_experiments_rerun_what_a_param_touches_and_the_run_cache_restores_the_rest(repo):
+    """The committed run trained 1 epoch. An experiment with 2 reruns everything after
+    download; one with 1 again trains nothing: every stage comes back from the run-cache,
+    byte for byte the committed run's outputs."""
+    first = {path: digest(repo / path) for path in OUTPUTS}
     data = digest(repo / "data" / "mnist" / "train-images-idx3-ubyte")
     result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=2")
     assert stages_run(result.stdout) == ALL_STAGES[1:]
     assert digest(repo / "data" / "mnist" / "train-images-idx3-ubyte") == data
-    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
-    epochs = [exp["revs"][0]["data"]["params"]["params.yaml"]["data"]["train"]["epochs"]
-              for commit in shown for exp in commit.get("experiments") or []]
-    assert epochs == [2]
-    reset(repo)
-
-
-def test_going_back_to_an_earlier_param_restores_train_from_the_run_cache(repo):
-    """Three experiments: epochs 3, then 4, then 3 again. The third trains nothing: every
-    stage after download comes back from the run-cache, byte for byte."""
-    assert "Running stage 'train'" in run(repo, "dvc", "exp", "run", "-S", "train.epochs=3").stdout
-    first = {path: digest(repo / path) for path in OUTPUTS}
-    run(repo, "dvc", "exp", "run", "-S", "train.epochs=4")
     assert digest(repo / "models" / "model.keras") != first["models/model.keras"]
-    result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=3")
+
+    result = run(repo, "dvc", "exp", "run", "-S", "train.epochs=1")
     assert stages_run(result.stdout) == []
     for stage in ALL_STAGES[1:]:
         assert f"Stage '{stage}' is cached - skipping run, checking out outputs" in result.stdout
     assert {path: digest(repo / path) for path in OUTPUTS} == first
+
+    shown = json.loads(run(repo, "dvc", "exp", "show", "--json").stdout)
+    epochs = [exp["revs"][0]["data"]["params"]["params.yaml"]["data"]["train"]["epochs"]
+              for commit in shown for exp in commit.get("experiments") or []]
+    assert sorted(epochs) == [1, 2]
     reset(repo)
 
 
 def test_editing_a_preset_that_is_not_chosen_reruns_nothing(repo):
-    set_param(repo, "model", "presets", {**params_of(repo)["model"]["presets"],
-                                         "wider": {**params_of(repo)["model"]["presets"]["wider"],
-                                                   "dense_units": 64}})
+    wider = {**presets(repo)["wider"], "dense_units": 64}
+    edit_params(repo, "model", presets={**presets(repo), "wider": wider})
     assert "Data and pipelines are up to date." in run(repo, "dvc", "status").stdout
-    presets = params_of(repo)["model"]["presets"]
-    set_param(repo, "model", "presets", {**presets, "tiny": {**presets["tiny"], "dropout": 0.25}})
+    tiny = {**presets(repo)["tiny"], "dropout": 0.25}
+    edit_params(repo, "model", presets={**presets(repo), "tiny": tiny})
     assert "train:" in run(repo, "dvc", "status").stdout
     reset(repo)
 
@@ -155,7 +143,7 @@ def test_a_failed_stage_says_how_to_restore_and_dvc_checkout_does(repo):
     """DVC removes a stage's outputs before running it (that is what lets the run-cache
     restore them); after a failure `dvc checkout` brings back the last good ones."""
     model = digest(repo / "models" / "model.keras")
-    set_param(repo, "train", "epochs", -3)
+    edit_params(repo, "train", epochs=-3)
     result = run(repo, "dvc", "repro", check=False)
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -173,11 +161,8 @@ def test_a_failed_stage_says_how_to_restore_and_dvc_checkout_does(repo):
 def test_a_download_with_no_good_mirror_fails_and_keeps_the_data(repo):
     data_dir = repo / "data" / "mnist"
     before = {p.name: digest(p) for p in data_dir.iterdir()}
-    env_free = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep
-                + os.environ["PATH"]}
-    env_free.pop("MNIST_MIRROR", None)
-    result = subprocess.run([sys.executable, "-m", "stages.download", "--out", "data/mnist"],
-                            cwd=repo, env=env_free, capture_output=True, text=True)
+    env = {k: v for k, v in stage_env().items() if k != "MNIST_MIRROR"}
+    result = run_stage(repo, "download", "--out", "data/mnist", check=False, env=env)
     assert result.returncode == 1
     assert "no mirror gave a valid train-images-idx3-ubyte" in result.stderr
     assert "no-such-mirror: no such file" in result.stderr

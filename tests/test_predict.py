@@ -1,6 +1,4 @@
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,15 +8,13 @@ from PIL import Image
 from digits.model import build_model
 from digits.params import ModelParams
 from digits.preprocess import preprocess_grey
-from tests.conftest import REPO
+from tests.conftest import REPO, run_stage
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
 def predict(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "tools.predict", *args],
-                          cwd=REPO, env=env, capture_output=True, text=True)
+    return run_stage(REPO, "tools.predict", *args, check=False)
 
 
 @pytest.fixture(scope="module")

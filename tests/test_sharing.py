@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from tests.conftest import REPO
-from tests.tiny_repo import digest, make_tiny_repo, run
+from tests.tiny_repo import copy_of, digest, run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -40,12 +40,8 @@ def run_script(script: str, cwd: Path, **env: str) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory) -> Path:
-    repo = make_tiny_repo(tmp_path_factory.mktemp("sharing"))
-    run(repo, "dvc", "repro")
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "trained")
-    return repo
+def trained(tiny_pipeline, tmp_path_factory) -> Path:
+    return copy_of(tiny_pipeline, tmp_path_factory.mktemp("sharing") / "copy")
 
 
 def test_the_readme_share_a_model_commands_restore_every_artifact_bit_for_bit(trained):

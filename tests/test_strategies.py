@@ -2,23 +2,29 @@
 for multi_worker; each must learn as well as the default strategy on the same small data."""
 
 import json
-import os
+import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-import yaml
 from dvclive import Live
 
 from digits.data import load_split, to_model_input
 from digits.distributed import fit_multi_worker
 from digits.model import make_optimizer
-from tests.conftest import REPO, tiny_mnist, tiny_model_section
+from tests.conftest import (
+    REPO,
+    edit_params,
+    run_stage,
+    stage_command,
+    stage_env,
+    tiny_mnist,
+    tiny_model_section,
+)
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -26,20 +32,20 @@ TOLERANCE = 0.05  # test-accuracy points between strategies on 96 test digits
 
 
 def write_params(workdir: Path, **train) -> None:
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["model"] = tiny_model_section(conv_filters=[8], kernel_sizes=[3], dense_units=32,
-                                         dropout=0.0)
-    params["train"].update(epochs=6, batch_size=32, **train)
-    (workdir / "params.yaml").write_text(yaml.safe_dump(params))
+    """The repository's params.yaml with a small network and `train` keys on top."""
+    shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    edit_params(workdir, "model", **tiny_model_section(conv_filters=[8], kernel_sizes=[3],
+                                                       dense_units=32, dropout=0.0))
+    edit_params(workdir, "train", epochs=6, batch_size=32, **train)
 
 
 def start_training(workdir: Path, model: str, tf_config: dict | None = None) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if tf_config:
-        env["TF_CONFIG"] = json.dumps(tf_config)
+    """Start the train stage without waiting for it, so that two workers can run together."""
+    stem = Path(model).stem
+    env = stage_env(TF_CONFIG=json.dumps(tf_config)) if tf_config else stage_env()
     return subprocess.Popen(
-        [sys.executable, "-m", "stages.train", "--data", "data", "--model", model,
-         "--live", f"live-{Path(model).stem}", "--metrics", f"{Path(model).stem}.json"],
+        stage_command("train", "--data", "data", "--model", model, "--live", f"live-{stem}",
+                      "--metrics", f"{stem}.json"),
         cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -96,11 +102,9 @@ def test_multi_worker_over_two_local_processes_matches_default(workdir):
 
 def test_multi_worker_without_tf_config_says_what_to_set(workdir):
     write_params(workdir, strategy="multi_worker")
-    env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
-    result = subprocess.run(
-        [sys.executable, "-m", "stages.train", "--data", "data", "--model", "x.keras",
-         "--live", "live-x", "--metrics", "x.json"],
-        cwd=workdir, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
+    env = {k: v for k, v in stage_env().items() if k != "TF_CONFIG"}
+    result = run_stage(workdir, "train", "--data", "data", "--model", "x.keras",
+                       "--live", "live-x", "--metrics", "x.json", check=False, env=env)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "error: train.strategy multi_worker needs the TF_CONFIG environment variable; "

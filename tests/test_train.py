@@ -1,28 +1,21 @@
-import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-import yaml
 
-from tests.conftest import REPO, tiny_mnist, tiny_model_section
+from tests.conftest import REPO, edit_params, run_stage, tiny_mnist, tiny_model_section
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
 def train(workdir: Path, seed: int, out: str) -> Path:
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["model"] = tiny_model_section()
-    params["train"].update(epochs=2, batch_size=32, seed=seed)
-    (workdir / "params.yaml").write_text(yaml.safe_dump(params))
-    result = subprocess.run(
-        [sys.executable, "-m", "stages.train", "--data", "data", "--model", out,
-         "--live", f"live-{out}", "--metrics", f"metrics-{out}.json"],
-        cwd=workdir, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    edit_params(workdir, "model", **tiny_model_section())
+    edit_params(workdir, "train", epochs=2, batch_size=32, seed=seed)
+    run_stage(workdir, "train", "--data", "data", "--model", out, "--live", f"live-{out}",
+              "--metrics", f"metrics-{out}.json")
     return workdir / out
 
 

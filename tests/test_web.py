@@ -5,21 +5,18 @@ driven by web/tests/drive-page.mjs (playwright-core), and this module checks wha
 """
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 from PIL import Image
 from skimage.morphology import skeletonize
 
 from digits.data import load_split
 from digits.preprocess import preprocess_grey
-from tests.conftest import REPO
+from tests.conftest import REPO, edit_params, run_stage
 from tools.predict import read_grey
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -32,13 +29,6 @@ UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smooth
 PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
 
 
-def run_stage(workdir: Path, name: str, *args: str) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", f"stages.{name}", *args], cwd=workdir,
-                            env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"{name} failed:\n{result.stderr[-3000:]}"
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> Path:
     """A working directory holding real MNIST in data/ and, in tfjs/, a model trained on it
@@ -46,10 +36,9 @@ def trained(tmp_path_factory) -> Path:
     under test here, not the model, and the seed trains fastest. One epoch read 99 of the
     100 drawn digits below (the test asks for 95); a second cost the suite another minute."""
     workdir = tmp_path_factory.mktemp("web")
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["model"]["preset"] = "seed"
-    params["train"]["epochs"] = 1
-    (workdir / "params.yaml").write_text(yaml.safe_dump(params))
+    shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    edit_params(workdir, "model", preset="seed")
+    edit_params(workdir, "train", epochs=1)
     if not (MNIST / "train-images-idx3-ubyte").is_file():
         pytest.skip("the browser tests draw real MNIST digits: run `dvc repro download` first "
                     "(`make test` does)")

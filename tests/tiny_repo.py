@@ -1,24 +1,29 @@
-"""A scratch copy of the project's pipeline on tiny data, for end-to-end DVC tests."""
+"""A scratch copy of the project's pipeline on tiny data, for end-to-end DVC tests.
+
+The session builds it and runs `dvc repro` once (`tiny_pipeline`); each test module that
+changes it works on a copy of its own (`copy_of`), so no module pays for the first run.
+"""
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from tests.conftest import REPO, tiny_mnist, tiny_model_section
+from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
+ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify",
+              "tflite-convert", "tflite-verify"]
 
 
 def run(repo: Path, *args: str, check: bool = True,
         env: dict | None = None) -> subprocess.CompletedProcess:
-    venv_bin = str(Path(sys.executable).parent)  # `python` in dvc.yaml must be this venv's
-    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ["PATH"],
-           "MNIST_MIRROR": str(repo.parent / "mirror"), **(env or {})}
+    """A command (dvc, git, ...) in `repo`, with `python` this venv's and the tiny data set as
+    the only mirror that works."""
+    env = stage_env(MNIST_MIRROR=str(repo.parent / "mirror"), **(env or {}))
     result = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -33,12 +38,6 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def set_param(repo: Path, section: str, key: str, value) -> None:
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    params[section][key] = value
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-
-
 def make_tiny_repo(root: Path) -> Path:
     """root/repo: a git + DVC repository holding this project's pipeline, DVC config and
     tiny-data params; root/mirror: the tiny data set, which only $MNIST_MIRROR points to."""
@@ -51,7 +50,7 @@ def make_tiny_repo(root: Path) -> Path:
         shutil.copytree(REPO / package, repo / package,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
-    for name in ("package.json", "package-lock.json"):
+    for name in ("package.json", "package-lock.json", "preprocess.js"):
         shutil.copy(REPO / "web" / name, repo / "web" / name)
     (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
@@ -68,3 +67,22 @@ def make_tiny_repo(root: Path) -> Path:
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "tiny pipeline")
     return repo
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory) -> Path:
+    """The tiny repository after one `dvc repro`, outputs committed; what the repro printed is
+    in `repro.log` beside it. Never change it: take a `copy_of` it."""
+    repo = make_tiny_repo(tmp_path_factory.mktemp("tiny-pipeline"))
+    (repo.parent / "repro.log").write_text(run(repo, "dvc", "repro").stdout)
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "pipeline outputs")
+    return repo
+
+
+def copy_of(tiny_pipeline: Path, root: Path) -> Path:
+    """A copy of the reproduced tiny repository (its data mirror, cache and run-cache too)
+    under `root`; returns the copy's repository."""
+    shutil.copytree(tiny_pipeline.parent, root, symlinks=True,
+                    ignore=shutil.ignore_patterns("dvc-storage"))
+    return root / "repo"

@@ -54,11 +54,11 @@ def vector_isa(cpuinfo: str) -> str:
     return "SSE or none"
 
 
-def peak_flops() -> tuple[float, str]:
-    """Peak FP32 FLOP/s of this machine's cores at their reported clock, and how it was found."""
-    megahertz = max(float(line.split(":")[1]) for line in Path("/proc/cpuinfo").read_text()
-                    .splitlines() if line.startswith("cpu MHz"))
-    cores = os.cpu_count() or 1
+def peak_flops(cpuinfo: str, cores: int) -> tuple[float, str]:
+    """Peak FP32 FLOP/s of `cores` cores at the fastest clock a /proc/cpuinfo text reports,
+    and how it was found."""
+    megahertz = max(float(line.split(":")[1]) for line in cpuinfo.splitlines()
+                    if line.startswith("cpu MHz"))
     peak = cores * megahertz * 1e6 * FP32_FLOP_PER_CYCLE
     return peak, (f"{cores} cores x {megahertz / 1000:.2f} GHz (/proc/cpuinfo) x "
                   f"{FP32_FLOP_PER_CYCLE} FP32 FLOP/cycle (two 256-bit FMA units)")
@@ -245,8 +245,9 @@ def main() -> None:
     train_params = params.load("train", params.TrainParams)
     if args.epochs:
         train_params = train_params.model_copy(update={"epochs": args.epochs})
-    peak, how = peak_flops()
-    isa = vector_isa(Path("/proc/cpuinfo").read_text())
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    peak, how = peak_flops(cpuinfo, os.cpu_count() or 1)
+    isa = vector_isa(cpuinfo)
 
     results = {}
     for preset in args.presets:
