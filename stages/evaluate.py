@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from digits import params
 from digits.atomic import atomic_output
-from digits.data import load_split, to_model_input
+from digits.data import MNIST_SIZE, load_split, to_model_input
 from digits.errors import run
 from digits.model import NUM_CLASSES, load_model
 from digits.runtimes.keras import predict_keras
@@ -44,7 +44,7 @@ def mistakes_grid(images: np.ndarray, labels: np.ndarray, predictions: np.ndarra
                   limit: int, columns: int = 10) -> Image.Image:
     """The first `limit` misclassified digits, each captioned `actual>predicted`."""
     wrong = np.flatnonzero(labels != predictions)[:limit]
-    cell, caption = 28 * 2, 12
+    cell, caption = MNIST_SIZE * 2, 12
     rows = max(1, -(-len(wrong) // columns))
     grid = Image.new("L", (columns * cell, rows * (cell + caption)), color=255)
     draw = ImageDraw.Draw(grid)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
+from digits.data import MNIST_SIZE
 from digits.idx import encode_idx
 
 pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
@@ -70,7 +71,7 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
     digests = {}
     for prefix, n in (("train", n_train), ("t10k", n_test)):
         labels = (np.arange(n) % 10).astype(np.uint8)
-        images = rng.integers(0, 40, size=(n, 28, 28)).astype(np.uint8)
+        images = rng.integers(0, 40, size=(n, MNIST_SIZE, MNIST_SIZE)).astype(np.uint8)
         for image, label in zip(images, labels, strict=True):
             image[4 + 2 * label:6 + 2 * label, 6:22] = 255
         for name, array in ((f"{prefix}-images-idx3-ubyte", images),

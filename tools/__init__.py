@@ -1,1 +1,3 @@
-"""Tools beside the pipeline: the benchmark, the command-line reader, generators."""
+"""Tools beside the pipeline: the benchmark, the command-line reader."""
+
+import digits  # noqa: F401  (first: it sets TensorFlow's environment before a tool imports it)
