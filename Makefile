@@ -42,8 +42,9 @@ test-fast: setup
 lint: setup
 	ruff check .
 
-# The web page on http://127.0.0.1:8000/ (its model comes from `dvc repro` or `dvc pull`).
-serve: web/node_modules/.package-lock.json
+# The deployable site (web/dist/, the web-build stage's output) on http://127.0.0.1:8000/.
+serve: setup
+	dvc repro web-build
 	npm run serve --prefix web
 
 # Trains the seed and default presets and measures every runtime: about half an hour.

@@ -81,7 +81,7 @@ def test_tfjs_graph_model_runs_in_node_wasm_and_matches_keras(workdir):
     assert metrics["size_bytes"] == sum(f.stat().st_size for f in (workdir / "tfjs").iterdir())
 
 
-def test_tfjs_graph_model_loads_in_headless_chromium_with_the_pages_tfjs(workdir, http_root):
+def test_tfjs_graph_model_loads_in_headless_chromium_with_the_pinned_tfjs(workdir, http_root):
     root, url = http_root
     if not (workdir / "tfjs").exists():
         assert convert_tfjs(workdir).returncode == 0

@@ -1,9 +1,12 @@
 """dvc.yaml lists exactly what each stage reads, so DVC reruns a stage when, and only when,
 something it reads changes. What a stage reads is, by this project's rule:
 - the Python modules its `python -m` command runs, followed through their imports (package
-  `__init__.py` files too, unless they hold nothing but a docstring);
-- the project files those modules name by path (`REPO / "web/tools/predict-batch.mjs"`), and
-  the JavaScript modules those import;
+  `__init__.py` files too, unless they hold nothing but a docstring), or the Node script its
+  `node` command runs;
+- the project files those modules and scripts name by path from the repository's root
+  (`REPO / "web/tools/predict-batch.mjs"`, `'web/app.js'`), and the JavaScript modules the
+  JavaScript among them imports;
+- web/package-lock.json, for a stage that runs Node (it pins the npm packages Node loads);
 - the paths in its command that it does not write (its inputs).
 """
 
@@ -19,6 +22,8 @@ import yaml
 from tests.conftest import REPO
 
 JS_IMPORT = re.compile(r"""^\s*import\s.*?['"](\.{1,2}/[^'"]+)['"]""", re.M)
+JS_STRING = re.compile(r"""['"]([\w./-]+/[\w.-]+)['"]""")
+NPM_LOCKFILE = "web/package-lock.json"
 
 
 def _module_file(root: Path, dotted: str) -> Path | None:
@@ -62,13 +67,19 @@ def _named_files(root: Path, path: Path) -> set[Path]:
     return found
 
 
-def _js_imports(path: Path) -> set[Path]:
-    return {(path.parent / spec).resolve() for spec in JS_IMPORT.findall(path.read_text())}
+def _js_imports(root: Path, path: Path) -> set[Path]:
+    """The JavaScript modules a script imports, and the project files it names by path."""
+    text = path.read_text()
+    named = {root / name for name in JS_STRING.findall(text) if (root / name).is_file()}
+    return {(path.parent / spec).resolve() for spec in JS_IMPORT.findall(text)} | named
 
 
-def files_read(root: Path, module: str) -> set[str]:
-    """Repo-relative paths of the code and files that `python -m <module>` reads."""
-    python, files, queue = set(), set(), [module]
+def files_read(root: Path, module: str | None, script: str | None = None) -> set[str]:
+    """Repo-relative paths of the code and files that `python -m <module>` (or `node
+    <script>`) reads."""
+    python, files, queue = set(), set(), [module] if module else []
+    if script:
+        files.add(root / script)
     while queue:
         dotted = queue.pop()
         parts = dotted.split(".")
@@ -81,21 +92,27 @@ def files_read(root: Path, module: str) -> set[str]:
             files |= _named_files(root, path)
     scripts = [f for f in files if f.suffix in (".js", ".mjs")]
     while scripts:
-        for imported in _js_imports(scripts.pop()) - files:
+        for imported in _js_imports(root, scripts.pop()) - files:
             files.add(imported)
-            scripts.append(imported)
+            if imported.suffix in (".js", ".mjs"):
+                scripts.append(imported)
     code = {p for p in python if not (p.name == "__init__.py" and _is_docstring_only(p))}
     return {p.relative_to(root).as_posix() for p in code | files}
 
 
 def expected_deps(root: Path, stage: dict, all_outs: set[str]) -> set[str]:
     argv = shlex.split(stage["cmd"])
-    assert argv[:2] == ["python", "-m"], f"{stage['cmd']}: not a `python -m` command"
+    if argv[0] == "node":
+        argv = ["node", "", *argv[1:]]  # node SCRIPT ARGS, aligned with python -m MODULE ARGS
+        code = files_read(root, None, argv[2]) | {NPM_LOCKFILE}
+    else:
+        assert argv[:2] == ["python", "-m"], f"{stage['cmd']}: neither `python -m` nor `node`"
+        code = files_read(root, argv[2])
     own_outs = {next(iter(out)) if isinstance(out, dict) else out
                 for key in ("outs", "metrics", "plots") for out in stage.get(key, [])}
     inputs = {arg for arg in argv[3:] if not arg.startswith("-") and arg not in own_outs
               and (arg in all_outs or (root / arg).exists())}
-    return files_read(root, argv[2]) | inputs
+    return code | inputs
 
 
 def deps_problems(root: Path) -> dict[str, dict[str, set[str]]]:
@@ -126,6 +143,8 @@ def test_the_apps_preprocessing_is_no_stage_s_dep():
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     for name in ("dvc.yaml", "stages", "digits", "tools", "web/tools", "web/preprocess.js",
+                 "web/app.js", "web/sw.js", "web/index.html", "web/style.css",
+                 "web/favicon.svg", "web/manifest.webmanifest", "web/icons",
                  "web/package-lock.json"):
         source, target = REPO / name, tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)

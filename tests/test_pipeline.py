@@ -12,7 +12,8 @@ from tests.tiny_repo import ALL_STAGES, copy_of, digest, run, stages_run
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 OUTPUTS = ["models/model.keras", "reports/metrics/train.json", "reports/metrics/keras.json",
-           "web/model/model.json", "reports/metrics/tfjs.json",
+           "web/model/model.json", "reports/metrics/tfjs.json", "web/dist/app.js",
+           "reports/metrics/web.json",
            "android/app/src/main/assets/digits.tflite", "reports/metrics/tflite.json"]
 
 
@@ -40,7 +41,7 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
     metrics = json.loads(run(repo, "dvc", "metrics", "show", "--json").stdout)
     by_file = {path: entry["data"] for path, entry in next(iter(metrics.values()))["data"].items()}
     assert set(by_file) == {f"reports/metrics/{name}.json"
-                            for name in ("train", "keras", "tfjs", "tflite")}
+                            for name in ("train", "keras", "tfjs", "tflite", "web")}
     keras_figures = by_file["reports/metrics/keras.json"]
     assert set(keras_figures) == {"accuracy", "loss", "size_bytes"}
     assert keras_figures["size_bytes"] == (repo / "models" / "model.keras").stat().st_size
@@ -52,6 +53,10 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
         assert parity["agreement"] == 1.0
         assert parity["accuracy"] == keras_figures["accuracy"]
         assert (repo / artifact).stat().st_size <= parity["size_bytes"]
+
+    site = by_file["reports/metrics/web.json"]
+    assert site["model_version"] in (repo / "web" / "dist" / "app.js").read_text()
+    assert "node_modules" not in (repo / "web" / "dist" / "index.html").read_text()
 
     per_digit = json.loads((repo / "reports" / "evaluate" / "per_digit.json").read_text())
     assert [row["digit"] for row in per_digit] == [str(d) for d in range(10)]
@@ -69,7 +74,7 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
 def test_the_default_metrics_table_fits_120_columns(repo):
     table = run(repo, "dvc", "metrics", "show").stdout
     rows = table.strip().splitlines()
-    assert len(rows) == 5, table  # a header, then train, Keras, TF.js and LiteRT
+    assert len(rows) == 6, table  # a header, then train, Keras, TF.js, LiteRT and the site
     assert max(len(row) for row in rows) <= 120, table
 
 

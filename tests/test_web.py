@@ -9,12 +9,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
 from skimage.morphology import skeletonize
 
+from digits import params
 from digits.data import load_split
+from digits.export import convert_to_tfjs
+from digits.model import build_model
 from digits.preprocess import preprocess_grey
 from tests.conftest import REPO, edit_params, run_stage
 from tools.predict import read_grey
@@ -46,17 +50,25 @@ def trained(tmp_path_factory) -> Path:
     run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live",
               "--metrics", "train.json")
     run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", "tfjs")
+    build_site(workdir, "tfjs", "site")
     return workdir
+
+
+def build_site(workdir: Path, model: str, out: str) -> str:
+    """web/tools/build.mjs (the web-build stage's command) on a model; returns its version."""
+    build = subprocess.run(["node", str(WEB / "tools" / "build.mjs"), "--model", model,
+                            "--out", out, "--metrics", f"{out}.json"],
+                           cwd=workdir, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    return json.loads((workdir / f"{out}.json").read_text())["model_version"]
 
 
 @pytest.fixture
 def site(http_root, trained) -> tuple[Path, str]:
-    """web/ served on 127.0.0.1 with the trained model at model/ (web/model/ is left alone)."""
+    """The built site, copied alone into an empty directory that 127.0.0.1 serves, as a
+    static host would: nothing from the repository or node_modules beside it."""
     root, url = http_root
-    for entry in WEB.iterdir():
-        if entry.name != "model":
-            (root / entry.name).symlink_to(entry)
-    (root / "model").symlink_to(trained / "tfjs")
+    shutil.copytree(trained / "site", root, dirs_exist_ok=True)
     return root, url
 
 
@@ -233,3 +245,44 @@ def test_phone_and_desktop_layouts_and_touch_drawing(site):
     assert phone["overflowX"] == 0 and result["desktop"]["overflowX"] == 0
     assert Image.open(ARTIFACTS / "web-phone.png").width == 320 * 2  # a 2x phone screen
     assert Image.open(ARTIFACTS / "web-desktop.png").width == 1280
+
+
+def test_the_site_works_offline_after_one_visit_and_takes_a_new_model_when_online(
+        site, trained, tmp_path):
+    """A first visit; a reload with the network off still reads a drawn 7; then another model
+    is deployed over the site, and the next online visit shows its version and its readings."""
+    root, url = site
+    keras.utils.set_random_seed(1)
+    other = build_model(params.load("model", params.ModelSection, trained / "params.yaml").chosen)
+    convert_to_tfjs(other, tmp_path / "other-model", "none")
+    first_version = json.loads((trained / "site.json").read_text())["model_version"]
+    other_version = build_site(tmp_path, "other-model", "other-site")
+    assert other_version != first_version
+
+    deployment = json.dumps({"root": str(root), "next": str(tmp_path / "other-site")})
+    seen = drive("offline", url, deployment)
+    assert seen["problems"] == []
+    assert seen["first"]["modelVersion"] == first_version
+    assert (seen["offline"]["state"], seen["offline"]["digit"]) == ("ready", "7")
+    assert seen["offline"]["modelVersion"] == first_version
+    updated = seen["updated"]
+    assert updated["modelVersion"] == other_version
+    probabilities = other.predict(np.array(updated["preview"]).reshape(1, 28, 28, 1), verbose=0)
+    assert updated["digit"] == str(probabilities.argmax())
+
+
+
+def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(trained):
+    site = trained / "site"
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert files == ["app.js", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png",
+                     "index.html", "manifest.webmanifest", "model/group1-shard1of1.bin",
+                     "model/model.json", "style.css", "sw.js", "tfjs-backend-wasm-simd.wasm",
+                     "tfjs-backend-wasm.wasm"]
+    for text in ("index.html", "app.js", "sw.js"):
+        assert "node_modules" not in (site / text).read_text()
+    bundle = (site / "app.js").read_text()
+    assert "webgl" not in bundle  # the whole @tensorflow/tfjs would bring its WebGL backend
+    assert len(bundle) < (WEB / "node_modules/@tensorflow/tfjs/dist/tf.min.js").stat().st_size / 4
+    manifest = json.loads((site / "manifest.webmanifest").read_text())
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}

@@ -15,8 +15,10 @@ import yaml
 from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
-ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify",
+ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build",
               "tflite-convert", "tflite-verify"]
+WEB_SOURCES = ["package.json", "package-lock.json", "preprocess.js", "app.js", "sw.js",
+               "index.html", "style.css", "favicon.svg", "manifest.webmanifest", "icons"]
 
 
 def run(repo: Path, *args: str, check: bool = True,
@@ -50,8 +52,9 @@ def make_tiny_repo(root: Path) -> Path:
         shutil.copytree(REPO / package, repo / package,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
-    for name in ("package.json", "package-lock.json", "preprocess.js"):
-        shutil.copy(REPO / "web" / name, repo / "web" / name)
+    for name in WEB_SOURCES:
+        source = REPO / "web" / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / "web" / name)
     (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["download"]["files"] = digests

@@ -1,12 +1,13 @@
 // The digit reader: draw a digit (or open a picture of one), turn it into the model's 28x28
 // input exactly as the Python pipeline does, and show what the TF.js graph model reads.
-// `tf` is the global of the pinned UMD build that index.html loads from node_modules.
+// web/tools/build.mjs bundles it, with a TF.js cut to the model's kernels on wasm, and
+// defines MODEL_VERSION, a short hash of the model files it ships.
+import * as tf from '@tensorflow/tfjs';
 import {
   MNIST_SIZE, NoInkError, PEN_WIDTH, greyFromRgba, preprocessGrey, preprocessInk,
 } from './preprocess.js';
 
 const MODEL_URL = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
-const BACKENDS = ['wasm', 'webgl', 'cpu'];
 // Live predictions while drawing: at most one in flight and one start per this gap.
 const PREDICTION_GAP_MS = 50;
 // Sharp enough on phones while keeping the canvas cheap to read back.
@@ -278,13 +279,12 @@ function fail(message) {
   $('error').hidden = false;
 }
 
-async function chooseBackend() {
-  tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href)
-    .href);
-  for (const name of BACKENDS) {
-    if (await tf.setBackend(name)) return name;
+async function startWasm() {
+  tf.setWasmPaths(new URL('./', location.href).href);
+  if (!await tf.setBackend('wasm')) {
+    throw new Error('This browser cannot run WebAssembly, which the digit reader needs.');
   }
-  throw new Error('no TF.js backend works in this browser');
+  return tf.getBackend();
 }
 
 /** fetch for TF.js that shows the weights' download progress byte by byte (TF.js's own
@@ -310,12 +310,10 @@ function fetchCountingBytes() {
 }
 
 async function loadModel() {
-  if (!window.tf?.wasm) {
-    throw new Error('TensorFlow.js did not load (run `npm ci --prefix web` in the repository).');
-  }
-  $('version').textContent = tf.version.tfjs;
+  $('version').textContent = tf.version_core;
+  $('model-version').textContent = MODEL_VERSION;
   tf.enableProdMode();
-  $('backend').textContent = await chooseBackend();
+  $('backend').textContent = await startWasm();
   const loaded = await tf.loadGraphModel(MODEL_URL, { fetchFunc: fetchCountingBytes() })
     .catch((error) => {
       throw new Error(`The model could not be loaded from ${MODEL_URL}. ${error.message} `
@@ -329,6 +327,13 @@ async function loadModel() {
   document.body.dataset.state = 'ready';
   performance.mark('model-ready');
   schedulePrediction();
+  keepForOffline();
+}
+
+/** Once the page works, keep it for offline use (after, so it does not slow the first visit). */
+function keepForOffline() {
+  navigator.serviceWorker?.register('sw.js')
+    .catch((error) => console.warn(`The page will not work offline: ${error.message}`));
 }
 
 showEmpty();

@@ -6,7 +6,7 @@
 //
 // Prints one JSON object: the scenario's observations plus `problems`, every console error,
 // uncaught page error, failed request and request to anywhere but the page's own server.
-import { readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launchChromium } from '../tools/chromium.mjs';
 
@@ -87,6 +87,7 @@ function readPage(page) {
       summary: text('summary'),
       error: text('error'),
       backend: text('backend'),
+      modelVersion: text('model-version'),
       ms: Number(document.getElementById('timing').dataset.ms) || null,
       hintVisible: document.querySelector('.hint').checkVisibility(),
       pictureVisible: document.getElementById('picture').checkVisibility(),
@@ -192,6 +193,37 @@ const scenarios = {
       .includes('notes.txt'));
     const notPicture = await readPage(page);
     return { dropped, cleared: brief(cleared), chosen, notPicture: brief(notPicture), problems };
+  },
+
+  /**
+   * Offline, then a new model: a first visit online; a reload with the network off, drawing a
+   * 7; then, online again, the site in ARGUMENT's `next` folder deployed over the served
+   * `root` (JSON {"root", "next"}) and a reload, drawing the 7 again.
+   */
+  async offline(browser, url, deployment) {
+    const { root, next } = JSON.parse(deployment);
+    const { page, problems } = await openPage(browser, url);
+    const first = brief(await readPage(page));
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) => navigator.serviceWorker
+          .addEventListener('controllerchange', resolve, { once: true }));
+      }
+    });
+    const reloadAndDraw = async () => {
+      await page.reload();
+      await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
+      await drawWithMouse(page, SEVEN);
+      const { pad, ...seen } = await readPage(page);
+      return seen;
+    };
+    await page.context().setOffline(true);
+    const offline = await reloadAndDraw();
+    await page.context().setOffline(false);
+    await cp(next, root, { recursive: true, force: true });
+    const updated = await reloadAndDraw();
+    return { first, offline, updated, problems };
   },
 
   async screenshots(browser, url, directory) {

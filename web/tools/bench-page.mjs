@@ -1,11 +1,12 @@
-// Benchmark the digit reader in headless Chromium: how long the page takes to be ready, and how
-// long reading a drawn digit takes. Prints figures; checks nothing.
+// Benchmark the deployable site in headless Chromium: the bytes of a first visit, how long
+// the page takes to be ready, unthrottled and on an emulated mid-range phone (1.6 Mbit/s
+// down, 150 ms round trip, 4x CPU slowdown, through CDP), and how long reading a drawn digit
+// takes. Prints figures; checks nothing.
 //
-//   node web/tools/bench-page.mjs [--model DIR] [--loads 5] [--digits 100]
+//   node web/tools/bench-page.mjs [--site web/dist] [--loads 5] [--digits 100]
 //
-// Serves web/ on 127.0.0.1 with DIR (default web/model) at model/, loads the page in fresh
-// browser contexts (empty caches), then draws digits with the mouse as a person would.
-import { readFile, stat } from 'node:fs/promises';
+// Serves the built site (web-build's output) as a plain static server would: no compression.
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,11 @@ import { parseArgs } from 'node:util';
 import { launchChromium } from './chromium.mjs';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SLOW_PHONE = {
+  network: { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8,
+    uploadThroughput: 750e3 / 8 },
+  cpuSlowdown: 4,
+};
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -40,13 +46,11 @@ const DIGITS = [
     [0.64, 0.8]]],
 ];
 
-function serve(modelDir) {
+function serve(root) {
   const server = http.createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://127.0.0.1');
     const relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
-    const [root, rest] = relative.startsWith('/model/')
-      ? [modelDir, relative.slice('/model/'.length)] : [WEB, relative.slice(1)];
-    const file = path.resolve(root, rest);
+    const file = path.resolve(root, relative.slice(1));
     try {
       if (!file.startsWith(path.resolve(root) + path.sep)) throw new Error('outside the root');
       const body = await readFile(file);
@@ -60,14 +64,24 @@ function serve(modelDir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Page load to ready in a fresh context (empty cache): ms since navigation started. */
-async function loadOnce(browser, url) {
+/** A first visit in a fresh context (empty cache), throttled if `profile` is given: ms from
+ * navigation to ready, and the bytes that came over the wire. */
+async function loadOnce(browser, url, profile) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', ({ encodedDataLength }) => { bytes += encodedDataLength; });
+    if (profile) {
+      await cdp.send('Network.emulateNetworkConditions', profile.network);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuSlowdown });
+    }
     await page.goto(url);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-    return await page.evaluate(() => performance.getEntriesByName('model-ready')[0].startTime);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+    const ms = await page.evaluate(() => performance.getEntriesByName('model-ready')[0].startTime);
+    return { ms, bytes };
   } finally {
     await context.close();
   }
@@ -124,35 +138,39 @@ function stats(values) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: path.join(WEB, 'model') },
+      site: { type: 'string', default: path.join(WEB, 'dist') },
       loads: { type: 'string', default: '5' },
       digits: { type: 'string', default: '100' },
     },
   });
-  const modelDir = path.resolve(values.model);
-  const model = JSON.parse(await readFile(path.join(modelDir, 'model.json'), 'utf8'));
-  const shards = model.weightsManifest.flatMap((group) => group.paths);
-  const sizes = await Promise.all(shards.map((shard) => stat(path.join(modelDir, shard))));
-  const megabytes = sizes.reduce((sum, { size }) => sum + size, 0) / 1e6;
-
-  const server = await serve(modelDir);
+  const site = path.resolve(values.site);
+  await readFile(path.join(site, 'index.html')).catch(() => {
+    throw new Error(`${site} holds no built site; fix: \`dvc repro web-build\``);
+  });
+  const server = await serve(site);
   const url = `http://127.0.0.1:${server.address().port}/`;
   const browser = await launchChromium();
   try {
-    const loads = [];
-    for (let i = 0; i < Number(values.loads); i++) loads.push(await loadOnce(browser, url));
+    const fast = [];
+    const slow = [];
+    for (let i = 0; i < Number(values.loads); i++) {
+      fast.push(await loadOnce(browser, url));
+      slow.push(await loadOnce(browser, url, SLOW_PHONE));
+    }
     const { inference, latency, backend } = await drawDigits(browser, url, Number(values.digits));
-    console.log(`digit reader in headless Chromium ${browser.version()}, TF.js on ${backend}; `
-      + `model ${modelDir} (${megabytes.toFixed(1)} MB of weights)`);
-    console.log(`${''.padEnd(40)}${'median'.padStart(9)}${'p95'.padStart(9)}${'n'.padStart(6)}`);
+    console.log(`site ${site} in headless Chromium ${browser.version()}, TF.js on ${backend}`);
+    console.log(`first visit: ${(fast[0].bytes / 1e6).toFixed(3)} MB over the wire `
+      + '(uncompressed, as a plain static server sends it)');
+    console.log(`${''.padEnd(44)}${'median'.padStart(9)}${'p95'.padStart(9)}${'n'.padStart(6)}`);
     for (const [label, figures] of [
-      ['page load -> ready (empty cache)', loads],
+      ['first visit -> ready, unthrottled', fast.map((load) => load.ms)],
+      ['first visit -> ready, slow phone', slow.map((load) => load.ms)],
       ['inference per digit', inference],
       ['pointer up -> answer shown', latency],
     ]) {
       const { median, p95, n } = stats(figures);
       const ms = (value) => `${value.toFixed(value < 100 ? 1 : 0)} ms`.padStart(9);
-      console.log(`${label.padEnd(40)}${ms(median)}${ms(p95)}${String(n).padStart(6)}`);
+      console.log(`${label.padEnd(44)}${ms(median)}${ms(p95)}${String(n).padStart(6)}`);
     }
   } finally {
     await browser.close();

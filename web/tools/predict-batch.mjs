@@ -1,30 +1,18 @@
-// Run the TF.js graph model on a batch of images in Node, on the same wasm backend and with
-// the same pinned @tensorflow/tfjs the web page uses. The tfjs-verify stage calls it.
+// Run the TF.js graph model on a batch of images in Node, on the wasm backend and with the
+// pinned TF.js release the web page bundles. The tfjs-verify stage calls it.
 //
 //   node web/tools/predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32 [--backend cpu]
 //
-// IMAGES.f32 holds n x MNIST_SIZE x MNIST_SIZE float32 values in [0, 1]; PROBABILITIES.f32 receives n x 10.
+// IMAGES.f32 holds n x MNIST_SIZE x MNIST_SIZE float32 values in [0, 1]; PROBABILITIES.f32
+// receives n x 10.
 import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { MNIST_SIZE } from '../preprocess.js';
+import { loadGraphModelFromDir } from './load-model.mjs';
 
 const BATCH = 1000;
-
-/** Load model.json and its weight shards from a directory (plain tfjs has no file:// loader). */
-export async function loadGraphModelFromDir(dir) {
-  const modelJSON = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8'));
-  const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-    const specs = manifest.flatMap((group) => group.weights);
-    const shards = await Promise.all(
-      manifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))));
-    const bytes = Buffer.concat(shards);
-    return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
-  });
-  return tf.loadGraphModel(tf.io.fromMemory(artifacts));
-}
 
 async function main() {
   const { values, positionals } = parseArgs({

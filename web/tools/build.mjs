@@ -1,0 +1,172 @@
+// Build the deployable site: one folder any static host serves as it is.
+//
+//   node web/tools/build.mjs --model web/model --out web/dist [--metrics web.json]
+//
+// The metrics: the model's version (a short hash of its files, which the page shows) and the
+// bytes a first visit loads (everything but the wasm build for browsers without SIMD).
+//
+// The page's code is bundled by esbuild with a TF.js cut to what this graph model needs on
+// the wasm backend: the model is run once in Node to list the kernels it uses, and
+// TF.js's own custom-module tool (tfjs-custom-module) writes a tfjs that registers those
+// kernels alone. Beside the bundle: the page, its style, icons and web app manifest, the wasm
+// binaries, the model, and a service worker that keeps them all for offline use. The
+// folder appears whole or not at all (built beside it, then renamed into place).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile,
+} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { MNIST_SIZE } from '../preprocess.js';
+import { loadGraphModelFromDir } from './load-model.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PAGE_FILES = ['web/index.html', 'web/style.css', 'web/favicon.svg',
+  'web/manifest.webmanifest', 'web/icons/icon-192.png', 'web/icons/icon-512.png'];
+const ENTRY = 'web/app.js';
+const SERVICE_WORKER = 'web/sw.js';
+const MODULES = path.join(REPO, 'web/node_modules');
+const WASM_DIR = path.join(MODULES, '@tensorflow/tfjs-backend-wasm/dist');
+// Threads need cross-origin isolation (COOP/COEP headers), which a plain static host does
+// not send: the threaded build is never loaded, so it is left out.
+const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
+// What the service worker keeps: everything but the wasm build for browsers without SIMD,
+// which every current browser has (it would cost a third of a first visit again).
+const KEPT = (file) => file !== 'tfjs-backend-wasm.wasm';
+const THREADED = /tfjs-backend-wasm-threaded-simd\.js$/;
+
+/** The TF.js kernels the model runs, in the wasm backend. */
+async function kernelsOf(modelDir) {
+  await tf.setBackend('wasm');
+  const model = await loadGraphModelFromDir(modelDir);
+  const { kernelNames } = await tf.profile(async () => {
+    const output = model.predict(tf.zeros([1, MNIST_SIZE, MNIST_SIZE, 1]));
+    await output.data();
+    output.dispose();
+  });
+  return [...new Set(kernelNames)].sort();
+}
+
+/** A tfjs module for those kernels, written by TF.js's custom-module tool into `dir`. */
+function writeCustomTfjs(dir, modelDir, kernels) {
+  const config = path.join(dir, 'custom_tfjs_config.json');
+  const options = { kernels, backends: ['wasm'], models: [path.join(modelDir, 'model.json')],
+    forwardModeOnly: true, outputPath: path.join(dir, 'custom_tfjs') };
+  return writeFile(config, JSON.stringify(options)).then(() => {
+    execFileSync(process.execPath,
+      [path.join(MODULES, '@tensorflow/tfjs/dist/tools/custom_module/cli.js'), '--config', config],
+      { cwd: path.join(REPO, 'web'), stdio: 'pipe' });
+    return path.join(dir, 'custom_tfjs');
+  });
+}
+
+/** Imports of tfjs resolve to the custom module (exact names only: esbuild's own aliases also
+ * take every path below a name), and the threaded wasm loader to nothing. */
+function customTfjs(custom) {
+  const exact = {
+    '@tensorflow/tfjs': 'custom_tfjs.js',
+    '@tensorflow/tfjs-core': 'custom_tfjs_core.js',
+    '@tensorflow/tfjs-core/dist/ops/ops_for_converter': 'custom_ops_for_converter.js',
+  };
+  return {
+    name: 'custom-tfjs',
+    setup(build) {
+      build.onResolve({ filter: /^@tensorflow\/tfjs(-core(\/dist\/ops\/ops_for_converter)?)?$/ },
+        (args) => ({ path: path.join(custom, exact[args.path]) }));
+      build.onResolve({ filter: THREADED }, () => ({ path: 'threaded', namespace: 'empty' }));
+      build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {}' }));
+    },
+  };
+}
+
+/** A short hash of the model's files: the version the page shows and the build records. */
+async function modelVersion(modelDir) {
+  const hash = createHash('sha256');
+  for (const name of (await readdir(modelDir)).sort()) {
+    hash.update(name).update(await readFile(path.join(modelDir, name)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+async function build(modelDir, out) {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'web-build-'));
+  const site = `${out}.tmp-${process.pid}`; // beside `out`, so that a rename moves it there
+  try {
+    const kernels = await kernelsOf(modelDir);
+    const custom = await writeCustomTfjs(scratch, modelDir, kernels);
+    const version = await modelVersion(modelDir);
+    await mkdir(site, { recursive: true });
+    const bundle = { bundle: true, minify: true, target: 'es2022', legalComments: 'none',
+      logLevel: 'warning' };
+    await esbuild.build({
+      ...bundle,
+      entryPoints: [path.join(REPO, ENTRY)],
+      format: 'esm',
+      define: { MODEL_VERSION: JSON.stringify(version) },
+      outfile: path.join(site, 'app.js'),
+      plugins: [customTfjs(custom)],
+      nodePaths: [MODULES], // for the custom module, written outside the project
+    });
+    for (const file of PAGE_FILES) {
+      const target = path.join(site, path.relative(path.join(REPO, 'web'), path.join(REPO, file)));
+      await cp(path.join(REPO, file), target);
+    }
+    for (const file of WASM_FILES) await cp(path.join(WASM_DIR, file), path.join(site, file));
+    await cp(modelDir, path.join(site, 'model'), { recursive: true });
+    const files = (await readdir(site, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(site, path.join(entry.parentPath, entry.name)))
+      .filter(KEPT)
+      .sort();
+    await esbuild.build({
+      ...bundle,
+      entryPoints: [path.join(REPO, SERVICE_WORKER)],
+      define: { MODEL_VERSION: JSON.stringify(version), SITE_FILES: JSON.stringify(['./', ...files]) },
+      outfile: path.join(site, 'sw.js'),
+    });
+    const sizes = await Promise.all(['sw.js', ...files].map((file) => stat(path.join(site, file))));
+    await replace(site, out);
+    return { version, kernels, bytes: sizes.reduce((sum, { size }) => sum + size, 0) };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    await rm(site, { recursive: true, force: true });
+  }
+}
+
+/** Put the folder `built` in `out`'s place: the old one is moved aside, then removed. */
+async function replace(built, out) {
+  const old = `${out}.old-${process.pid}`;
+  await rename(out, old).catch((error) => { if (error.code !== 'ENOENT') throw error; });
+  await rename(built, out);
+  await rm(old, { recursive: true, force: true });
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { model: { type: 'string' }, out: { type: 'string' }, metrics: { type: 'string' } },
+  });
+  if (!values.model || !values.out) {
+    throw new Error('usage: build.mjs --model DIR --out DIR [--metrics FILE]');
+  }
+  const { version, kernels, bytes } = await build(path.resolve(values.model),
+    path.resolve(values.out));
+  if (values.metrics) {
+    await mkdir(path.dirname(values.metrics), { recursive: true });
+    const tmp = `${values.metrics}.tmp-${process.pid}`;
+    await writeFile(tmp, `${JSON.stringify({ model_version: version, size_bytes: bytes }, null, 2)}\n`);
+    await rename(tmp, values.metrics);
+  }
+  console.log(`built ${values.out}: model ${version}, first visit ${bytes} B, `
+    + `kernels ${kernels.join(', ')}`);
+}
+
+main().catch((error) => {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});
