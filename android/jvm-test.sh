@@ -15,7 +15,7 @@ hamcrest=/usr/share/java/hamcrest-core.jar
 stdlib=/usr/share/java/kotlin-stdlib.jar
 
 # The sources with no Android imports; Classifier, EaselView and MainActivity need the SDK.
-android_free=(Preprocessor.kt Quantization.kt Prediction.kt)
+android_free=(Preprocessor.kt Quantization.kt Prediction.kt ModelVersion.kt)
 
 if ! command -v kotlinc >/dev/null || ! command -v java >/dev/null \
         || [[ ! -f $junit || ! -f $hamcrest || ! -f $stdlib ]]; then

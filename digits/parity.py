@@ -9,6 +9,7 @@ import numpy as np
 from .atomic import atomic_output
 from .data import load_split, to_model_input
 from .errors import PipelineError
+from .export import model_version
 from .model import load_model
 from .runtimes.keras import predict_keras
 
@@ -36,10 +37,14 @@ def require_agreement(runtime: str, metrics: dict, minimum: float, fix: str) -> 
 
 
 def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
-                         keras_model: str, data_dir: str, size_bytes: int,
+                         artifact: str, keras_model: str, data_dir: str,
                          minimum: float, fix: str, metrics_path: str) -> None:
-    """Run `predict` (the converted model in its runtime) and Keras on every test digit;
-    write accuracy, agreement and size as metrics, or fail if agreement is below `minimum`."""
+    """Run `predict` (the converted model, `artifact`, in its runtime) and Keras on every test
+    digit; write accuracy, agreement, size and the model's version as metrics, or fail if
+    agreement is below `minimum`."""
+    path = Path(artifact)
+    size_bytes = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() \
+        else path.stat().st_size
     images, labels = load_split(data_dir, "t10k")
     inputs = to_model_input(images)
     keras_probs = predict_keras(load_model(keras_model), inputs)
@@ -50,5 +55,5 @@ def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarra
     require_agreement(runtime, metrics, minimum, fix)
     with atomic_output(Path(metrics_path)) as tmp:
         summary = {"accuracy": metrics["accuracy"], "agreement": metrics["agreement"],
-                   "size_bytes": size_bytes}
+                   "size_bytes": size_bytes, "model_version": model_version(path)}
         tmp.write_text(json.dumps(summary, indent=2) + "\n")

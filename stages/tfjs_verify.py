@@ -1,7 +1,6 @@
 """Run the TF.js model on all test digits in Node (wasm backend) and compare it with Keras."""
 
 import argparse
-from pathlib import Path
 
 from digits import params
 from digits.errors import run
@@ -18,10 +17,9 @@ def main() -> None:
     args = parser.parse_args()
     tfjs = params.load("tfjs", params.TfjsParams)
 
-    size = sum(f.stat().st_size for f in Path(args.model_dir).iterdir())
     verify_against_keras(
-        "TF.js", lambda inputs: predict_tfjs(args.model_dir, inputs), args.keras, args.data,
-        size, tfjs.required_agreement,
+        "TF.js", lambda inputs: predict_tfjs(args.model_dir, inputs), args.model_dir,
+        args.keras, args.data, tfjs.required_agreement,
         "pick another tfjs.quantization, or `dvc repro -s tfjs-convert` if the model is stale",
         args.metrics)
 

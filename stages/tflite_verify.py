@@ -1,7 +1,6 @@
 """Run the LiteRT model on all test digits in the LiteRT interpreter and compare it with Keras."""
 
 import argparse
-from pathlib import Path
 
 from digits import params
 from digits.errors import run
@@ -19,8 +18,8 @@ def main() -> None:
     tflite = params.load("tflite", params.TfliteParams)
 
     verify_against_keras(
-        "LiteRT", lambda inputs: predict_litert(args.tflite, inputs), args.keras, args.data,
-        Path(args.tflite).stat().st_size, tflite.required_agreement,
+        "LiteRT", lambda inputs: predict_litert(args.tflite, inputs), args.tflite,
+        args.keras, args.data, tflite.required_agreement,
         "pick another tflite.quantization, or `dvc repro -s tflite-convert` if the model is stale",
         args.metrics)
 

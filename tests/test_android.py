@@ -11,7 +11,7 @@ import pytest
 import yaml
 from ai_edge_litert.interpreter import Interpreter
 
-from digits.export import convert_to_tflite
+from digits.export import convert_to_tflite, model_version
 from digits.model import build_model
 from digits.params import ModelParams
 from tests.conftest import REPO
@@ -52,7 +52,22 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm():
                         re.MULTILINE)
     assert sorted(colour) == sorted(vector["name"] for vector in VECTORS if "rgba" in vector)
     assert re.search(r"^PASS bothAppsDrawWithTheSharedPenWidth\(", run.stdout, re.MULTILINE)
+    assert re.search(r"^PASS hashesEachFilesNameAndBytesInNameOrder\(", run.stdout, re.MULTILINE)
     assert re.search(r"^\d+ passed, 0 failed$", run.stdout, re.MULTILINE), run.stdout
+
+
+def test_the_apps_model_version_is_the_pipelines(tmp_path):
+    """ModelVersionTest.kt's expected strings (which the JVM test above holds the Kotlin to)
+    are what digits/export.py's model_version gives for the same files."""
+    test = (REPO / "android/app/src/test/java/com/mnisteverywhere/digits/ModelVersionTest.kt")
+    constants = dict(re.findall(r'const val (\w+) = "(\w+)"', test.read_text()))
+    (tmp_path / "digits.tflite").write_bytes(b"TFL3 model bytes")
+    assert constants["ASSET_VERSION"] == model_version(tmp_path / "digits.tflite")
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "model.json").write_bytes(b"{}")
+    (web / "group1-shard1of1.bin").write_bytes(bytes([1, 2]))
+    assert constants["WEB_VERSION"] == model_version(web)
 
 
 def test_the_app_loads_the_file_that_tflite_convert_writes():

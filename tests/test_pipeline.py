@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from digits.export import model_version
 from tests.conftest import edit_params, run_stage, stage_env
 from tests.tiny_repo import ALL_STAGES, copy_of, digest, run, stages_run
 
@@ -49,12 +50,15 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
     for runtime, artifact in (("tfjs", "web/model/model.json"),
                               ("tflite", "android/app/src/main/assets/digits.tflite")):
         parity = by_file[f"reports/metrics/{runtime}.json"]
-        assert set(parity) == {"accuracy", "agreement", "size_bytes"}
+        assert set(parity) == {"accuracy", "agreement", "size_bytes", "model_version"}
+        assert parity["model_version"] == model_version(repo / Path(artifact).parent
+                                                        if runtime == "tfjs" else repo / artifact)
         assert parity["agreement"] == 1.0
         assert parity["accuracy"] == keras_figures["accuracy"]
         assert (repo / artifact).stat().st_size <= parity["size_bytes"]
 
     site = by_file["reports/metrics/web.json"]
+    assert site["model_version"] == by_file["reports/metrics/tfjs.json"]["model_version"]
     assert site["model_version"] in (repo / "web" / "dist" / "app.js").read_text()
     assert "node_modules" not in (repo / "web" / "dist" / "index.html").read_text()
 

@@ -14,7 +14,18 @@ import java.nio.ByteOrder
  * zero point are read from the model. Use it from one thread.
  */
 class Classifier(assets: AssetManager) : Closeable {
-    private val interpreter = Interpreter(load(assets), Interpreter.Options().setNumThreads(2))
+    private val model = assets.open(MODEL_ASSET).use { it.readBytes() }
+
+    /** The model's version, as the web page shows its own: see [ModelVersion]. */
+    val version: String = ModelVersion.of(mapOf(MODEL_ASSET to model))
+
+    private val interpreter = Interpreter(
+        directBuffer(model.size).apply {
+            put(model)
+            rewind()
+        },
+        Interpreter.Options().setNumThreads(2)
+    )
     private val input: Tensor = interpreter.getInputTensor(0)
     private val output: Tensor = interpreter.getOutputTensor(0)
     private val inputBuffer = directBuffer(input.numBytes())
@@ -71,14 +82,6 @@ class Classifier(assets: AssetManager) : Closeable {
 
         private val INPUT_SHAPE = intArrayOf(1, Preprocessor.MNIST_SIZE, Preprocessor.MNIST_SIZE, 1)
         private val TYPES = setOf(DataType.FLOAT32, DataType.INT8)
-
-        private fun load(assets: AssetManager): ByteBuffer {
-            val model = assets.open(MODEL_ASSET).use { it.readBytes() }
-            return directBuffer(model.size).apply {
-                put(model)
-                rewind()
-            }
-        }
 
         private fun directBuffer(bytes: Int): ByteBuffer =
             ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder())

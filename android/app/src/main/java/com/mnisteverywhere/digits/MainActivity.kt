@@ -67,8 +67,10 @@ class MainActivity : Activity() {
 
     private fun show(prediction: Prediction?) {
         digit.text = prediction?.digit?.toString() ?: getString(R.string.no_digit)
-        probabilities.text =
-            prediction?.lines()?.joinToString("\n") ?: getString(R.string.draw_a_digit)
+        val lines = prediction?.lines()?.joinToString("\n") ?: getString(R.string.draw_a_digit)
+        // Set by the worker before it posts the first prediction, so read after it here.
+        val version = classifier?.version?.let { getString(R.string.model_version, it) }
+        probabilities.text = listOfNotNull(lines, version).joinToString("\n\n")
     }
 
     private fun showFailure(error: Throwable) {
