@@ -242,6 +242,7 @@ def test_phone_and_desktop_layouts_and_touch_drawing(site):
     phone = result["phone"]
     assert phone["touched"]["digit"] == "1", "a finger stroke did not draw"
     assert phone["scrollable"] and phone["scrollY"] == 0, "drawing with a finger scrolled"
+    assert phone["digitInView"], "on a 320x640 phone the digit read is off screen"
     assert phone["overflowX"] == 0 and result["desktop"]["overflowX"] == 0
     assert Image.open(ARTIFACTS / "web-phone.png").width == 320 * 2  # a 2x phone screen
     assert Image.open(ARTIFACTS / "web-desktop.png").width == 1280
@@ -286,3 +287,12 @@ def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(tra
     assert len(bundle) < (WEB / "node_modules/@tensorflow/tfjs/dist/tf.min.js").stat().st_size / 4
     manifest = json.loads((site / "manifest.webmanifest").read_text())
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def test_strokes_drawn_while_the_model_loads_are_read_when_it_is_ready(site):
+    _, url = site
+    seen = drive("early", url)
+    assert seen["problems"] == []
+    assert seen["whileLoading"]["state"] == "loading" and not seen["whileLoading"]["hintVisible"]
+    assert (seen["ready"]["state"], seen["ready"]["digit"]) == ("ready", "7")
+

@@ -18,7 +18,7 @@ const SEVEN = [[[0.3, 0.25], [0.7, 0.25], [0.5, 0.52], [0.42, 0.78]]];
  * A new page in a fresh context, with every problem it reports collected in `problems`;
  * `prepare(page)` runs before the page is requested.
  */
-async function openPage(browser, url, { prepare, ...contextOptions } = {}) {
+async function openPage(browser, url, { prepare, waitReady = true, ...contextOptions } = {}) {
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   await prepare?.(page);
@@ -36,7 +36,9 @@ async function openPage(browser, url, { prepare, ...contextOptions } = {}) {
     && new URL(request.url()).origin !== origin
     && problems.push(`off-site request: ${request.url()}`));
   await page.goto(url);
-  await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
+  if (waitReady) {
+    await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
+  }
   return { page, problems };
 }
 
@@ -53,7 +55,7 @@ async function padBox(page) {
 }
 
 /** Draw strokes (lists of [x, y] in fractions of the pad) with the mouse, then settle. */
-async function drawWithMouse(page, strokes) {
+async function drawWithMouse(page, strokes, { wait = true } = {}) {
   const at = await padBox(page);
   for (const [first, ...rest] of strokes) {
     await page.mouse.move(...at(first));
@@ -61,7 +63,7 @@ async function drawWithMouse(page, strokes) {
     for (const point of rest) await page.mouse.move(...at(point));
     await page.mouse.up();
   }
-  await settle(page);
+  if (wait) await settle(page);
 }
 
 /** Draw one stroke with a finger, through the browser's real touch input. */
@@ -195,6 +197,24 @@ const scenarios = {
     return { dropped, cleared: brief(cleared), chosen, notPicture: brief(notPicture), problems };
   },
 
+  /** A 7 drawn while the model's weights are still on their way is read once they arrive. */
+  async early(browser, url) {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const prepare = (page) => page.route('**/*.bin', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const { page, problems } = await openPage(browser, url, { prepare, waitReady: false });
+    await page.waitForSelector('#canvas');
+    await drawWithMouse(page, SEVEN, { wait: false });
+    const whileLoading = brief(await readPage(page));
+    release();
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await settle(page);
+    return { whileLoading, ready: brief(await readPage(page)), problems };
+  },
+
   /**
    * Offline, then a new model: a first visit online; a reload with the network off, drawing a
    * 7; then, online again, the site in ARGUMENT's `next` folder deployed over the served
@@ -235,9 +255,14 @@ const scenarios = {
     // Upwards, as a finger that scrolls the page down would move.
     await drawWithFinger(phone.page, [[0.5, 0.85], [0.5, 0.6], [0.5, 0.35], [0.5, 0.15]]);
     const touched = brief(await readPage(phone.page));
-    const phoneLayout = await phone.page.evaluate(() => ({
-      scrollY, overflowX: document.documentElement.scrollWidth - innerWidth,
-    }));
+    const phoneLayout = await phone.page.evaluate(() => {
+      const digit = document.getElementById('digit').getBoundingClientRect();
+      return {
+        scrollY,
+        overflowX: document.documentElement.scrollWidth - innerWidth,
+        digitInView: digit.top >= 0 && digit.bottom <= innerHeight && digit.height > 0,
+      };
+    });
     // The whole page in one phone-wide viewport: a full-page shot would drop touch emulation.
     await phone.page.setViewportSize({ width: 320, height: await pageHeight() });
     const phoneShot = path.join(directory, 'web-phone.png');
