@@ -23,9 +23,11 @@ TFLITE = "digits.tflite"
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    """params.yaml, tiny data in data/ and a tiny trained model in model.keras."""
+    """params.yaml (float32 conversions unless a test says otherwise), tiny data in data/ and
+    a tiny trained model in model.keras."""
     workdir = tmp_path_factory.mktemp("convert")
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    edit_params(workdir, "tfjs", quantization="none")
     tiny_mnist(workdir / "data", n_train=200, n_test=64, compress=False)
     images, labels = load_split(workdir / "data", "train")
     keras.utils.set_random_seed(0)
