@@ -40,6 +40,7 @@ const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
 // which every current browser has (it would cost a third of a first visit again).
 const KEPT = (file) => file !== 'tfjs-backend-wasm.wasm';
 const THREADED = /tfjs-backend-wasm-threaded-simd\.js$/;
+const OP_LISTS = path.join(MODULES, '@tensorflow/tfjs-converter/dist/operations/op_list');
 
 /** The TF.js kernels the model runs, in the wasm backend. */
 async function kernelsOf(modelDir) {
@@ -66,9 +67,25 @@ function writeCustomTfjs(dir, modelDir, kernels) {
   });
 }
 
+/** The converter's op lists (op_list/<category>.js, each naming the TensorFlow ops it maps)
+ * that hold none of the model's ops: the converter reads them all, the model needs none. */
+async function unusedOpLists(modelDir) {
+  const { modelTopology } = JSON.parse(await readFile(path.join(modelDir, 'model.json'), 'utf8'));
+  const ops = new Set(modelTopology.node.map((node) => node.op));
+  const unused = [];
+  for (const file of (await readdir(OP_LISTS)).filter((name) => name.endsWith('.js'))) {
+    const names = [...(await readFile(path.join(OP_LISTS, file), 'utf8'))
+      .matchAll(/'tfOpName': '(\w+)'/g)].map((match) => match[1]);
+    if (!names.some((name) => ops.has(name))) unused.push(file.replace(/\.js$/, ''));
+  }
+  return unused;
+}
+
 /** Imports of tfjs resolve to the custom module (exact names only: esbuild's own aliases also
- * take every path below a name), and the threaded wasm loader to nothing. */
-function customTfjs(custom) {
+ * take every path below a name), the threaded wasm loader and the op lists the model does not
+ * use to nothing. */
+function customTfjs(custom, unusedOps) {
+  const unusedOpList = new RegExp(`^\\./op_list/(${unusedOps.join('|')})$`);
   const exact = {
     '@tensorflow/tfjs': 'custom_tfjs.js',
     '@tensorflow/tfjs-core': 'custom_tfjs_core.js',
@@ -80,7 +97,9 @@ function customTfjs(custom) {
       build.onResolve({ filter: /^@tensorflow\/tfjs(-core(\/dist\/ops\/ops_for_converter)?)?$/ },
         (args) => ({ path: path.join(custom, exact[args.path]) }));
       build.onResolve({ filter: THREADED }, () => ({ path: 'threaded', namespace: 'empty' }));
-      build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {}' }));
+      build.onResolve({ filter: unusedOpList }, (args) => ({ path: args.path, namespace: 'empty' }));
+      build.onLoad({ filter: /.*/, namespace: 'empty' },
+        () => ({ contents: 'export default {}; export const json = [];' }));
     },
   };
 }
@@ -108,6 +127,7 @@ async function build(modelDir, out) {
   try {
     const kernels = await kernelsOf(modelDir);
     const custom = await writeCustomTfjs(scratch, modelDir, kernels);
+    const unusedOps = await unusedOpLists(modelDir);
     const version = await modelVersion(modelDir);
     await mkdir(site, { recursive: true });
     const bundle = { bundle: true, minify: true, target: 'es2022', legalComments: 'none',
@@ -118,7 +138,7 @@ async function build(modelDir, out) {
       format: 'esm',
       define: { MODEL_VERSION: JSON.stringify(version) },
       outfile: path.join(site, 'app.js'),
-      plugins: [customTfjs(custom)],
+      plugins: [customTfjs(custom, unusedOps)],
       nodePaths: [MODULES], // for the custom module, written outside the project
     });
     for (const file of PAGE_FILES) {
