@@ -31,7 +31,7 @@ def test_a_queued_sweep_runs_and_its_experiments_compare(tiny_pipeline, tmp_path
     for experiment in experiments.values():
         data = experiment["revs"][0]["data"]
         epochs.add(data["params"]["params.yaml"]["data"]["train"]["epochs"])
-        assert "accuracy" in data["metrics"]["reports/evaluate/metrics.json"]["data"]
+        assert "accuracy" in data["metrics"]["reports/metrics/keras.json"]["data"]
     assert epochs == {1, 2}
 
     names = sorted(experiments)

@@ -80,9 +80,12 @@ def test_bad_images_fail_in_one_line(tmp_path, tiny_model, content, message):
     assert message in result.stderr and "fix:" in result.stderr
 
 
-def test_a_missing_model_says_how_to_build_it(tmp_path):
+def test_a_missing_model_says_how_to_restore_it(tmp_path):
     path = tmp_path / "digit.png"
     draw_seven(path, (40, 40), "L")
-    result = predict(str(path), "--model", str(tmp_path / "absent.keras"))
+    absent = tmp_path / "absent.keras"
+    result = predict(str(path), "--model", str(absent))
     assert result.returncode == 1
-    assert "absent.keras is missing; fix: run `dvc repro train`" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: model {absent} is missing; fix: `dvc checkout {absent}` restores the trained "
+        "one (`dvc repro train` builds it)")

@@ -156,6 +156,7 @@ def test_the_page_loads_to_ready_with_no_console_errors(site):
     assert page["digit"] == ""
     assert page["hintVisible"]
     assert not page["undoEnabled"] and not page["clearEnabled"]
+    assert page["installabilityErrors"] == []  # the manifest and icons make it installable
 
 
 def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):

@@ -6,20 +6,23 @@
 //
 // Prints one JSON object: the scenario's observations plus `problems`, every console error,
 // uncaught page error, failed request and request to anywhere but the page's own server.
-import { cp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { launchChromium } from '../tools/chromium.mjs';
+import { launchChromium, launchChromiumProfile } from '../tools/chromium.mjs';
 
 const SETTLE_TIMEOUT_MS = 15_000;
 // A 7 in pad fractions, for scenarios that need some digit rather than a particular one.
 const SEVEN = [[[0.3, 0.25], [0.7, 0.25], [0.5, 0.52], [0.42, 0.78]]];
 
 /**
- * A new page in a fresh context, with every problem it reports collected in `problems`;
- * `prepare(page)` runs before the page is requested.
+ * A new page in a fresh context (or in the persistent one given instead of a browser), with
+ * every problem it reports collected in `problems`; `prepare(page)` runs before the page is
+ * requested.
  */
 async function openPage(browser, url, { prepare, waitReady = true, ...contextOptions } = {}) {
-  const context = await browser.newContext(contextOptions);
+  // A browser gets a fresh context; a persistent context (a profile) is used as it is.
+  const context = browser.newContext ? await browser.newContext(contextOptions) : browser;
   const page = await context.newPage();
   await prepare?.(page);
   const problems = [];
@@ -120,7 +123,13 @@ const scenarios = {
       readyMs: performance.getEntriesByName('model-ready')[0]?.startTime,
       progress: document.getElementById('progress').value,
     }));
-    return { ...brief(await readPage(page)), loading, progress, readyMs, problems };
+    // What keeps Chromium from offering to install the page as an app (none, when it works).
+    const cdp = await page.context().newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    return {
+      ...brief(await readPage(page)), loading, progress, readyMs, problems,
+      installabilityErrors: installabilityErrors.map(({ errorId }) => errorId),
+    };
   },
 
   /** ARGUMENT: a JSON file holding a list of digits, each a list of strokes. */
@@ -216,34 +225,47 @@ const scenarios = {
   },
 
   /**
-   * Offline, then a new model: a first visit online; a reload with the network off, drawing a
-   * 7; then, online again, the site in ARGUMENT's `next` folder deployed over the served
-   * `root` (JSON {"root", "next"}) and a reload, drawing the 7 again.
+   * Offline, then a new model, in one browser profile: a first visit online; a reload with the
+   * network off, drawing a 7; the browser closed, the site in ARGUMENT's `next` folder deployed
+   * over the served `root` (JSON {"root", "next"}), and a new visit online, drawing the 7 again.
    */
   async offline(browser, url, deployment) {
     const { root, next } = JSON.parse(deployment);
-    const { page, problems } = await openPage(browser, url);
-    const first = brief(await readPage(page));
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((resolve) => navigator.serviceWorker
-          .addEventListener('controllerchange', resolve, { once: true }));
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'digit-reader-profile-'));
+    const visit = async (offline) => {
+      const context = await launchChromiumProfile(profile);
+      const { page, problems } = await openPage(context, url);
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+        if (!navigator.serviceWorker.controller) {
+          await new Promise((resolve) => navigator.serviceWorker
+            .addEventListener('controllerchange', resolve, { once: true }));
+        }
+      });
+      const seen = [brief(await readPage(page))];
+      if (offline) {
+        await context.setOffline(true);
+        await page.reload();
+        await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
+        await drawWithMouse(page, SEVEN);
+        seen.push(brief(await readPage(page)));
+      } else {
+        await drawWithMouse(page, SEVEN);
+        const { pad, ...read } = await readPage(page);
+        seen.push(read);
       }
-    });
-    const reloadAndDraw = async () => {
-      await page.reload();
-      await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
-      await drawWithMouse(page, SEVEN);
-      const { pad, ...seen } = await readPage(page);
-      return seen;
+      await context.close();
+      return { seen, problems };
     };
-    await page.context().setOffline(true);
-    const offline = await reloadAndDraw();
-    await page.context().setOffline(false);
-    await cp(next, root, { recursive: true, force: true });
-    const updated = await reloadAndDraw();
-    return { first, offline, updated, problems };
+    try {
+      const before = await visit(true);
+      await cp(next, root, { recursive: true, force: true });
+      const after = await visit(false);
+      return { first: before.seen[0], offline: before.seen[1], updated: after.seen[1],
+        problems: [...before.problems, ...after.problems] };
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
   },
 
   async screenshots(browser, url, directory) {

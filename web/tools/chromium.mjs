@@ -12,3 +12,9 @@ export const CHROMIUM_ARGS = [
 export function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
+
+/** A browser context whose profile (service workers, caches) lives on in `userDataDir`. */
+export function launchChromiumProfile(userDataDir) {
+  return chromium.launchPersistentContext(userDataDir,
+    { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
