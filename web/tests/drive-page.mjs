@@ -123,13 +123,7 @@ const scenarios = {
       readyMs: performance.getEntriesByName('model-ready')[0]?.startTime,
       progress: document.getElementById('progress').value,
     }));
-    // What keeps Chromium from offering to install the page as an app (none, when it works).
-    const cdp = await page.context().newCDPSession(page);
-    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-    return {
-      ...brief(await readPage(page)), loading, progress, readyMs, problems,
-      installabilityErrors: installabilityErrors.map(({ errorId }) => errorId),
-    };
+    return { ...brief(await readPage(page)), loading, progress, readyMs, problems };
   },
 
   /** ARGUMENT: a JSON file holding a list of digits, each a list of strokes. */
@@ -242,7 +236,12 @@ const scenarios = {
             .addEventListener('controllerchange', resolve, { once: true }));
         }
       });
-      const seen = [brief(await readPage(page))];
+      // What keeps Chromium from offering to install the page as an app (none, when it works;
+      // it needs a real profile: every context but a persistent one is incognito).
+      const cdp = await context.newCDPSession(page);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      const seen = [{ ...brief(await readPage(page)),
+        installabilityErrors: installabilityErrors.map(({ errorId }) => errorId) }];
       if (offline) {
         await context.setOffline(true);
         await page.reload();
