@@ -57,6 +57,15 @@ def colour_cases() -> dict[str, np.ndarray]:
     sketch[5:25, 13:17] = (20, 40, 160, 255)  # a blue stroke...
     sketch[5:25, 12] = sketch[5:25, 17] = (20, 40, 160, 96)  # ...with anti-aliased edges
     made["colour: blue pen on a transparent background, RGBA with soft alpha"] = sketch
+    # Translucent paper where every channel sits on compositing's rounding tie
+    # (c * a = 127 mod 255, so c * a + 255 * (255 - a) + 127 is a multiple of 255): a formula
+    # that rounds even slightly differently gives another grey here.
+    alphas = [a for a in range(1, 121) if np.gcd(a, 255) == 1]
+    ties = np.array([[127 * pow(a, -1, 255) % 255, a] for a in alphas], np.uint8)
+    picked = ties[np.random.default_rng(0).integers(0, len(ties), (24, 24))]
+    noisy = np.concatenate([np.repeat(picked[..., :1], 3, axis=-1), picked[..., 1:]], axis=-1)
+    noisy[4:20, 10:14] = (30, 30, 30, 255)
+    made["colour: translucent paper on compositing's rounding ties, RGBA"] = noisy
     return made
 
 
