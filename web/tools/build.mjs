@@ -51,20 +51,20 @@ async function kernelsOf(modelDir) {
     await output.data();
     output.dispose();
   });
-  return [...new Set(kernelNames)].sort();
+  // The profile also names the fused ops (`fusedConv2d__op`), which are not kernels.
+  return [...new Set(kernelNames)].filter((name) => !name.endsWith('__op')).sort();
 }
 
 /** A tfjs module for those kernels, written by TF.js's custom-module tool into `dir`. */
-function writeCustomTfjs(dir, modelDir, kernels) {
+async function writeCustomTfjs(dir, modelDir, kernels) {
   const config = path.join(dir, 'custom_tfjs_config.json');
   const options = { kernels, backends: ['wasm'], models: [path.join(modelDir, 'model.json')],
     forwardModeOnly: true, outputPath: path.join(dir, 'custom_tfjs') };
-  return writeFile(config, JSON.stringify(options)).then(() => {
-    execFileSync(process.execPath,
-      [path.join(MODULES, '@tensorflow/tfjs/dist/tools/custom_module/cli.js'), '--config', config],
-      { cwd: path.join(REPO, 'web'), stdio: 'pipe' });
-    return path.join(dir, 'custom_tfjs');
-  });
+  await writeFile(config, JSON.stringify(options));
+  execFileSync(process.execPath,
+    [path.join(MODULES, '@tensorflow/tfjs/dist/tools/custom_module/cli.js'), '--config', config],
+    { cwd: path.join(REPO, 'web'), stdio: 'pipe' });
+  return options.outputPath;
 }
 
 /** The converter's op lists (op_list/<category>.js, each naming the TensorFlow ops it maps)
