@@ -1,13 +1,17 @@
 """What the tests share: running a stage, editing params, tiny MNIST-format data sets and
 a local HTTP server."""
 
+import contextlib
 import gzip
 import hashlib
 import http.server
+import io
 import os
+import runpy
 import subprocess
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,14 +24,23 @@ from digits.idx import encode_idx
 
 pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
 
+# The modules that take minutes, longest first. `make test` runs pytest-xdist with
+# `--dist loadfile`, which hands whole files to its workers in collection order: these
+# start first, and the workers finish together.
+LONGEST_FIRST = ["test_web.py", "test_experiments.py", "test_pipeline.py",
+                 "test_strategies.py", "test_sharing.py"]
+
 REPO = Path(__file__).resolve().parent.parent
 DELETE = object()  # edit_params: remove the key
 
 
 def stage_command(name: str, *args: str) -> list[str]:
     """The command line of a stage script (or a tool, `tools.predict`), with this venv's Python."""
-    module = name if "." in name else f"stages.{name}"
-    return [sys.executable, "-m", module, *args]
+    return [sys.executable, "-m", _module(name), *args]
+
+
+def _module(name: str) -> str:
+    return name if "." in name else f"stages.{name}"
 
 
 def stage_env(**extra: str) -> dict[str, str]:
@@ -36,13 +49,48 @@ def stage_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO), "PATH": path, **extra}
 
 
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def run_stage(workdir: Path, name: str, *args: str, check: bool = True,
               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m stages.<name> args` in `workdir`; with `check`, fail the test if it fails."""
-    result = subprocess.run(stage_command(name, *args), cwd=workdir, env=env or stage_env(),
-                            capture_output=True, text=True)
+    """Run a stage script (or a tool) as `python -m stages.<name> args` would, in `workdir`
+    with `env`, and return its exit code and output; with `check`, fail the test if it fails.
+
+    It runs in this process: TensorFlow's import (7 s) is paid once per test session, not
+    once per run. `dvc repro` in the tiny pipeline runs every stage's real command line."""
+    module = _module(name)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = [module, *args]
+    try:
+        with (_environment(env or stage_env()), contextlib.chdir(workdir),
+              contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr)):
+            try:
+                runpy.run_module(module, run_name="__main__", alter_sys=True)
+                code = 0
+            except SystemExit as exit:  # what the interpreter would print and exit with
+                if isinstance(exit.code, str):
+                    print(exit.code, file=sys.stderr)
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+            except Exception:
+                traceback.print_exc()
+                code = 1
+    finally:
+        sys.argv = argv
+    result = subprocess.CompletedProcess([module, *args], code, stdout.getvalue(),
+                                         stderr.getvalue())
     if check:
-        assert result.returncode == 0, f"{name} failed:\n{result.stderr[-3000:]}"
+        assert code == 0, f"{name} failed:\n{result.stderr[-3000:]}"
     return result
 
 
@@ -93,6 +141,11 @@ def tiny_model_section(**architecture) -> dict:
             "dense_units": 16, "dropout": 0.5,
             "augment": {"translation": 0, "rotation": 0, "zoom": 0}, **architecture}
     return {"preset": "tiny", "presets": {"tiny": tiny, "wider": {**tiny, "dense_units": 32}}}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: keeps the rest
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -40,7 +40,8 @@ def write_params(workdir: Path, **train) -> None:
 
 
 def start_training(workdir: Path, model: str, tf_config: dict | None = None) -> subprocess.Popen:
-    """Start the train stage without waiting for it, so that two workers can run together."""
+    """Start the train stage in a process of its own (TensorFlow takes its devices and
+    cluster at start-up) without waiting for it, so that two workers can run together."""
     stem = Path(model).stem
     env = stage_env(TF_CONFIG=json.dumps(tf_config)) if tf_config else stage_env()
     return subprocess.Popen(
@@ -67,7 +68,8 @@ def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("strategies")
     tiny_mnist(workdir / "data", n_train=400, n_test=96, compress=False)
     write_params(workdir, strategy="default")
-    finish(start_training(workdir, "default.keras"))
+    run_stage(workdir, "train", "--data", "data", "--model", "default.keras", "--live",
+              "live-default", "--metrics", "default.json")
     return workdir
 
 

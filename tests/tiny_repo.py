@@ -5,12 +5,14 @@ changes it works on a copy of its own (`copy_of`), so no module pays for the fir
 """
 
 import hashlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
@@ -78,12 +80,21 @@ def make_tiny_repo(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def tiny_pipeline(tmp_path_factory) -> Path:
     """The tiny repository after one `dvc repro`, outputs committed; what the repro printed is
-    in `repro.log` beside it. Never change it: take a `copy_of` it."""
-    repo = make_tiny_repo(tmp_path_factory.mktemp("tiny-pipeline"))
-    (repo.parent / "repro.log").write_text(run(repo, "dvc", "repro").stdout)
-    run(repo, "git", "add", "-A")
-    run(repo, "git", "commit", "-qm", "pipeline outputs")
-    return repo
+    in `repro.log` beside it. Never change it: take a `copy_of` it. Under pytest-xdist the
+    first worker to ask builds it and the others wait for it, in the directory they share."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "tiny-pipeline"
+    with FileLock(shared / "tiny-pipeline.lock"):
+        if not (root / "repro.log").exists():
+            shutil.rmtree(root, ignore_errors=True)  # a build that failed part way
+            repo = make_tiny_repo(root)
+            log = run(repo, "dvc", "repro").stdout
+            run(repo, "git", "add", "-A")
+            run(repo, "git", "commit", "-qm", "pipeline outputs")
+            (root / "repro.log").write_text(log)
+    return root / "repo"
 
 
 def copy_of(tiny_pipeline: Path, root: Path) -> Path:
