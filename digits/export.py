@@ -4,7 +4,6 @@ Both start from a SavedModel export: a Keras 3 model in the TF.js *layers* forma
 load in TF.js, while the *graph* format converted from a SavedModel does.
 """
 
-import hashlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,18 +31,6 @@ def saved_model_for(converter: str, model: keras.Model) -> Iterator[Path]:
             raise PipelineError(f"the {converter} converter failed ({type(error).__name__}: "
                                 f"{error}); fix: check models/model.keras (`dvc checkout "
                                 "models/model.keras` restores the last good one)") from None
-
-
-def model_version(path: str | Path) -> str:
-    """The version string the apps show for a converted model (a file, or a folder of them):
-    the first 12 hex digits of the SHA-256 of each file's name and bytes, in name order.
-    web/tools/build.mjs and the Android app's ModelVersion.kt compute the same."""
-    path = Path(path)
-    digest = hashlib.sha256()
-    for file in sorted(path.iterdir()) if path.is_dir() else [path]:
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def convert_to_tfjs(model: keras.Model, out_dir: Path, quantization: str) -> None:

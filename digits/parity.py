@@ -1,4 +1,5 @@
-"""Compare a converted model's outputs with the Keras model's on the same test images."""
+"""Compare a converted model's outputs with the Keras model's on the same test images (the
+probabilities the evaluate stage records), without loading TensorFlow."""
 
 import json
 from collections.abc import Callable
@@ -6,12 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .artifacts import model_version, size_bytes
 from .atomic import atomic_output
-from .data import load_split, to_model_input
+from .data import NUM_CLASSES, load_split, to_model_input
 from .errors import PipelineError
-from .export import model_version
-from .model import load_model
-from .runtimes.keras import predict_keras
 
 
 def parity_metrics(labels: np.ndarray, keras_probs: np.ndarray, runtime_probs: np.ndarray) -> dict:
@@ -36,24 +35,36 @@ def require_agreement(runtime: str, metrics: dict, minimum: float, fix: str) -> 
             f"largest probability gap {metrics['max_abs_diff']:.3g}); fix: {fix}")
 
 
+def load_reference(path: str | Path, count: int) -> np.ndarray:
+    """The Keras model's probabilities for the `count` test digits, as evaluate wrote them."""
+    fix = f"fix: `dvc checkout {path}`, or `dvc repro -s evaluate` if that fails"
+    try:
+        probabilities = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise PipelineError(f"the Keras reference {path} is missing; {fix}") from None
+    except (OSError, ValueError) as error:
+        raise PipelineError(f"the Keras reference {path} is damaged ({error}); {fix}") from None
+    if probabilities.shape != (count, NUM_CLASSES):
+        raise PipelineError(f"the Keras reference {path} holds {probabilities.shape} "
+                            f"probabilities, not ({count}, {NUM_CLASSES}); {fix}")
+    return probabilities
+
+
 def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
-                         artifact: str, keras_model: str, data_dir: str,
+                         artifact: str, reference: str, data_dir: str,
                          minimum: float, fix: str, metrics_path: str) -> None:
-    """Run `predict` (the converted model, `artifact`, in its runtime) and Keras on every test
-    digit; write accuracy, agreement, size and the model's version as metrics, or fail if
-    agreement is below `minimum`."""
-    path = Path(artifact)
-    size_bytes = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() \
-        else path.stat().st_size
+    """Run `predict` (the converted model, `artifact`, in its runtime) on every test digit and
+    compare it with the Keras model's probabilities in `reference`; write accuracy, agreement,
+    size and the model's version as metrics, or fail if agreement is below `minimum`."""
     images, labels = load_split(data_dir, "t10k")
-    inputs = to_model_input(images)
-    keras_probs = predict_keras(load_model(keras_model), inputs)
-    metrics = parity_metrics(labels, keras_probs, predict(inputs))
+    keras_probs = load_reference(reference, len(labels))
+    metrics = parity_metrics(labels, keras_probs, predict(to_model_input(images)))
+    size = size_bytes(artifact)
     print(f"{runtime}: accuracy {metrics['accuracy']:.4f}, agreement with Keras "
           f"{metrics['agreement']:.4f}, largest probability gap {metrics['max_abs_diff']:.3g}, "
-          f"{size_bytes} B")
+          f"{size} B")
     require_agreement(runtime, metrics, minimum, fix)
     with atomic_output(Path(metrics_path)) as tmp:
         summary = {"accuracy": metrics["accuracy"], "agreement": metrics["agreement"],
-                   "size_bytes": size_bytes, "model_version": model_version(path)}
+                   "size_bytes": size, "model_version": model_version(artifact)}
         tmp.write_text(json.dumps(summary, indent=2) + "\n")

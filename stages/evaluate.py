@@ -1,5 +1,5 @@
 """Evaluate the trained model on MNIST's test set: metrics, per-digit figures, confusion
-matrix and the misread digits."""
+matrix, the misread digits, and the probabilities the converted models must agree with."""
 
 import argparse
 import json
@@ -10,9 +10,9 @@ from PIL import Image, ImageDraw
 
 from digits import params
 from digits.atomic import atomic_output
-from digits.data import MNIST_SIZE, load_split, to_model_input
+from digits.data import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
 from digits.errors import run
-from digits.model import NUM_CLASSES, load_model
+from digits.model import load_model
 from digits.runtimes.keras import predict_keras
 
 
@@ -64,6 +64,9 @@ def main() -> None:
     parser.add_argument("--per-digit", required=True, help="precision and recall per digit (JSON)")
     parser.add_argument("--confusion", required=True, help="confusion plot data (JSON) to write")
     parser.add_argument("--mistakes", required=True, help="PNG of misclassified digits to write")
+    parser.add_argument("--probabilities", required=True,
+                        help="the model's probabilities for every test digit (.npy), which the "
+                             "verify stages compare each converted model with")
     args = parser.parse_args()
     evaluate_params = params.load("evaluate", params.EvaluateParams)
 
@@ -84,6 +87,8 @@ def main() -> None:
         pairs = zip(labels.tolist(), predictions.tolist(), strict=True)
         rows = [{"actual": actual, "predicted": predicted} for actual, predicted in pairs]
         tmp.write_text(json.dumps(rows))
+    with atomic_output(args.probabilities) as tmp, tmp.open("wb") as file:
+        np.save(file, probabilities)
     with atomic_output(args.mistakes) as tmp:
         grid = mistakes_grid(images, labels, predictions, evaluate_params.misclassified_max)
         grid.save(tmp, format="PNG")

@@ -1,4 +1,4 @@
-"""Run the TF.js model on all test digits in Node (wasm backend) and compare it with Keras."""
+"""Run the TF.js model on all test digits in Node (wasm backend) and compare it with Keras's."""
 
 import argparse
 
@@ -11,7 +11,8 @@ from digits.runtimes.tfjs import predict_tfjs
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model-dir", required=True, help="the TF.js model directory")
-    parser.add_argument("--keras", required=True, help="the .keras model it was made from")
+    parser.add_argument("--reference", required=True,
+                        help="the Keras model's test-set probabilities (evaluate's .npy)")
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
     args = parser.parse_args()
@@ -19,7 +20,7 @@ def main() -> None:
 
     verify_against_keras(
         "TF.js", lambda inputs: predict_tfjs(args.model_dir, inputs), args.model_dir,
-        args.keras, args.data, tfjs.required_agreement,
+        args.reference, args.data, tfjs.required_agreement,
         "pick another tfjs.quantization, or `dvc repro -s tfjs-convert` if the model is stale",
         args.metrics)
 

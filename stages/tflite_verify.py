@@ -1,4 +1,4 @@
-"""Run the LiteRT model on all test digits in the LiteRT interpreter and compare it with Keras."""
+"""Run the LiteRT model on all test digits in the LiteRT interpreter and compare it with Keras's."""
 
 import argparse
 
@@ -11,7 +11,8 @@ from digits.runtimes.litert import predict_litert
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tflite", required=True, help="the .tflite model")
-    parser.add_argument("--keras", required=True, help="the .keras model it was made from")
+    parser.add_argument("--reference", required=True,
+                        help="the Keras model's test-set probabilities (evaluate's .npy)")
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
     args = parser.parse_args()
@@ -19,7 +20,7 @@ def main() -> None:
 
     verify_against_keras(
         "LiteRT", lambda inputs: predict_litert(args.tflite, inputs), args.tflite,
-        args.keras, args.data, tflite.required_agreement,
+        args.reference, args.data, tflite.required_agreement,
         "pick another tflite.quantization, or `dvc repro -s tflite-convert` if the model is stale",
         args.metrics)
 

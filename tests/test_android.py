@@ -11,7 +11,8 @@ import pytest
 import yaml
 from ai_edge_litert.interpreter import Interpreter
 
-from digits.export import convert_to_tflite, model_version
+from digits.artifacts import model_version
+from digits.export import convert_to_tflite
 from digits.model import build_model
 from digits.params import ModelParams
 from tests.conftest import REPO
@@ -58,7 +59,7 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm():
 
 def test_the_apps_model_version_is_the_pipelines(tmp_path):
     """ModelVersionTest.kt's expected strings (which the JVM test above holds the Kotlin to)
-    are what digits/export.py's model_version gives for the same files."""
+    are what digits/artifacts.py's model_version gives for the same files."""
     test = (REPO / "android/app/src/test/java/com/mnisteverywhere/digits/ModelVersionTest.kt")
     constants = dict(re.findall(r'const val (\w+) = "(\w+)"', test.read_text()))
     (tmp_path / "digits.tflite").write_bytes(b"TFL3 model bytes")

@@ -13,6 +13,7 @@ import pytest
 from digits.data import load_split, to_model_input
 from digits.model import build_model
 from digits.params import ModelParams
+from digits.runtimes.keras import predict_keras
 from digits.runtimes.litert import predict_litert
 from tests.conftest import REPO, edit_params, run_stage, tiny_mnist
 
@@ -23,8 +24,9 @@ TFLITE = "digits.tflite"
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    """params.yaml (float32 conversions unless a test says otherwise), tiny data in data/ and
-    a tiny trained model in model.keras."""
+    """params.yaml (float32 conversions unless a test says otherwise), tiny data in data/, a
+    tiny trained model in model.keras and its test-set probabilities in reference.npy, as
+    evaluate writes them."""
     workdir = tmp_path_factory.mktemp("convert")
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
     edit_params(workdir, "tfjs", quantization="none")
@@ -36,6 +38,8 @@ def workdir(tmp_path_factory) -> Path:
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     model.fit(to_model_input(images), labels, epochs=8, batch_size=32, verbose=0)
     model.save(workdir / "model.keras")
+    test_images, _ = load_split(workdir / "data", "t10k")
+    np.save(workdir / "reference.npy", predict_keras(model, to_model_input(test_images)))
     return workdir
 
 
@@ -50,8 +54,8 @@ def convert_tfjs(workdir: Path, out: str = "tfjs") -> subprocess.CompletedProces
 
 
 def verify_tfjs(workdir: Path, model_dir: str = "tfjs") -> subprocess.CompletedProcess:
-    return run_stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--keras", "model.keras",
-                     "--data", "data", "--metrics", "tfjs.json", check=False)
+    return run_stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--reference",
+                     "reference.npy", "--data", "data", "--metrics", "tfjs.json", check=False)
 
 
 def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProcess:
@@ -60,7 +64,7 @@ def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProc
 
 
 def verify_tflite(workdir: Path, model: str = TFLITE) -> subprocess.CompletedProcess:
-    return run_stage(workdir, "tflite_verify", "--tflite", model, "--keras", "model.keras",
+    return run_stage(workdir, "tflite_verify", "--tflite", model, "--reference", "reference.npy",
                      "--data", "data", "--metrics", "tflite.json", check=False)
 
 

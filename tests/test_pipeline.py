@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digits.export import model_version
+from digits.artifacts import model_version
 from tests.conftest import edit_params, run_stage, stage_env
 from tests.tiny_repo import ALL_STAGES, copy_of, digest, run, stages_run
 
