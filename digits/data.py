@@ -8,7 +8,6 @@ from .errors import PipelineError
 from .idx import IdxError, parse_idx
 
 MNIST_SIZE = 28  # the side of an MNIST image in pixels: the model's input is MNIST_SIZE^2
-NUM_CLASSES = 10  # the digits 0-9
 SPLITS = ("train", "t10k")
 
 

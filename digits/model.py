@@ -4,11 +4,12 @@ from pathlib import Path
 
 import keras
 
-from .data import MNIST_SIZE, NUM_CLASSES
+from .data import MNIST_SIZE
 from .errors import PipelineError
 from .params import Augmentation, ModelParams, TrainParams
 
 INPUT_SHAPE = (MNIST_SIZE, MNIST_SIZE, 1)
+NUM_CLASSES = 10
 
 
 def _activated(x: keras.KerasTensor, layer: keras.layers.Layer, batch_norm: bool):

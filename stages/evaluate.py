@@ -10,9 +10,9 @@ from PIL import Image, ImageDraw
 
 from digits import params
 from digits.atomic import atomic_output
-from digits.data import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
+from digits.data import MNIST_SIZE, load_split, to_model_input
 from digits.errors import run
-from digits.model import load_model
+from digits.model import NUM_CLASSES, load_model
 from digits.runtimes.keras import predict_keras
 
 

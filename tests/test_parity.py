@@ -16,7 +16,7 @@ def test_a_reference_of_the_test_set_loads(tmp_path):
 @pytest.mark.parametrize(("content", "problem"), [
     (None, "is missing"),
     (b"not numpy", "is damaged"),
-    (np.zeros((3, 10), np.float32), "holds (3, 10) probabilities, not (4, 10)"),
+    (np.zeros((3, 10), np.float32), "holds probabilities of shape (3, 10), not one row for each"),
 ])
 def test_a_missing_damaged_or_stale_reference_names_the_fix(tmp_path, content, problem):
     path = tmp_path / "reference.npy"
