@@ -285,8 +285,8 @@ def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(tra
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == ["app.js", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png",
                      "index.html", "manifest.webmanifest", "model/group1-shard1of1.bin",
-                     "model/model.json", "style.css", "sw.js", "tfjs-backend-wasm-simd.wasm",
-                     "tfjs-backend-wasm.wasm"]
+                     "model/model.json", "style.css", "sw.js", "tfjs-backend-wasm-simd.wasm.gz",
+                     "tfjs-backend-wasm.wasm.gz"]
     for text in ("index.html", "app.js", "sw.js"):
         assert "node_modules" not in (site / text).read_text()
     bundle = (site / "app.js").read_text()

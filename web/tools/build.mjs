@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -34,11 +35,12 @@ const SERVICE_WORKER = 'web/sw.js';
 const MODULES = path.join(REPO, 'web/node_modules');
 const WASM_DIR = path.join(MODULES, '@tensorflow/tfjs-backend-wasm/dist');
 // Threads need cross-origin isolation (COOP/COEP headers), which a plain static host does
-// not send: the threaded build is never loaded, so it is left out.
+// not send: the threaded build is never loaded, so it is left out. The others ship gzip'd
+// (a plain static host sends files as they are) and the page inflates them.
 const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
 // What the service worker keeps: everything but the wasm build for browsers without SIMD,
-// which every current browser has (it would cost a third of a first visit again).
-const KEPT = (file) => file !== 'tfjs-backend-wasm.wasm';
+// which every current browser has.
+const KEPT = (file) => file !== 'tfjs-backend-wasm.wasm.gz';
 const THREADED = /tfjs-backend-wasm-threaded-simd\.js$/;
 const OP_LISTS = path.join(MODULES, '@tensorflow/tfjs-converter/dist/operations/op_list');
 
@@ -145,10 +147,13 @@ async function build(modelDir, out) {
       const target = path.join(site, path.relative(path.join(REPO, 'web'), path.join(REPO, file)));
       await cp(path.join(REPO, file), target);
     }
-    for (const file of WASM_FILES) await cp(path.join(WASM_DIR, file), path.join(site, file));
+    for (const file of WASM_FILES) {
+      const wasm = await readFile(path.join(WASM_DIR, file));
+      await writeFile(path.join(site, `${file}.gz`), gzipSync(wasm, { level: 9 }));
+    }
     await cp(modelDir, path.join(site, 'model'), { recursive: true });
     await preload(path.join(site, 'index.html'),
-      [WASM_FILES[0], ...(await readdir(modelDir)).sort().map((name) => `model/${name}`)]);
+      [`${WASM_FILES[0]}.gz`, ...(await readdir(modelDir)).sort().map((name) => `model/${name}`)]);
     const files = (await readdir(site, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile())
       .map((entry) => path.relative(site, path.join(entry.parentPath, entry.name)))
