@@ -84,10 +84,11 @@ async function unusedOpLists(modelDir) {
 }
 
 /** Imports of tfjs resolve to the custom module (exact names only: esbuild's own aliases also
- * take every path below a name), the threaded wasm loader and the op lists the model does not
- * use to nothing. */
+ * take every path below a name); the threaded wasm loader, and the op lists and executors of
+ * the op categories the model does not use, to nothing. */
 function customTfjs(custom, unusedOps) {
   const unusedOpList = new RegExp(`^\\./op_list/(${unusedOps.join('|')})$`);
+  const unusedExecutor = new RegExp(`^\\./executors/(${unusedOps.join('|')})_executor$`);
   const exact = {
     '@tensorflow/tfjs': 'custom_tfjs.js',
     '@tensorflow/tfjs-core': 'custom_tfjs_core.js',
@@ -100,8 +101,13 @@ function customTfjs(custom, unusedOps) {
         (args) => ({ path: path.join(custom, exact[args.path]) }));
       build.onResolve({ filter: THREADED }, () => ({ path: 'threaded', namespace: 'empty' }));
       build.onResolve({ filter: unusedOpList }, (args) => ({ path: args.path, namespace: 'empty' }));
+      build.onResolve({ filter: unusedExecutor },
+        (args) => ({ path: args.path, namespace: 'no-executor' }));
       build.onLoad({ filter: /.*/, namespace: 'empty' },
         () => ({ contents: 'export default {}; export const json = [];' }));
+      build.onLoad({ filter: /.*/, namespace: 'no-executor' }, () => ({
+        contents: 'export function executeOp(node) { throw new Error(`${node.op}: not in this build`); }',
+      }));
     },
   };
 }
