@@ -1,6 +1,7 @@
 """Share trained artifacts through DVC remotes: the default local one, exactly as the README
 says, and an S3-protocol one (moto's server on 127.0.0.1)."""
 
+import json
 import os
 import re
 import shutil
@@ -62,6 +63,14 @@ def test_a_release_is_fetched_by_name_and_version_without_the_pipeline(trained, 
     run_script(readme_block("Release a model", 0), trained)
     tags = run(trained, "git", "tag").stdout.split()
     assert sorted(tags) == ["android-model@v1.0.0", "keras-model@v1.0.0", "web-model@v1.0.0"]
+    # The tagged commit's site shows the release beside the model's hash; the models are as
+    # they were (only web-build reran).
+    assert run(trained, "git", "status", "--porcelain", "--untracked-files=no").stdout == ""
+    tagged = json.loads(run(trained, "git", "show", "web-model@v1.0.0:reports/metrics/web.json")
+                        .stdout)
+    assert tagged["release"] == "v1.0.0"
+    shown = f"v1.0.0 ({tagged['model_version']})"
+    assert shown in (trained / "web" / "dist" / "app.js").read_text()
     released = {"keras-model": "models/model.keras", "web-model": "web/model",
                 "android-model": "android/app/src/main/assets/digits.tflite"}
     originals = {name: files_of(trained / path) for name, path in released.items()}

@@ -60,10 +60,10 @@ def trained(tmp_path_factory) -> Path:
     return workdir
 
 
-def build_site(workdir: Path, model: str, out: str) -> str:
+def build_site(workdir: Path, model: str, out: str, release: str = "") -> str:
     """web/tools/build.mjs (the web-build stage's command) on a model; returns its version."""
     build = subprocess.run(["node", str(WEB / "tools" / "build.mjs"), "--model", model,
-                            "--out", out, "--metrics", f"{out}.json"],
+                            "--out", out, "--metrics", f"{out}.json", f"--release={release}"],
                            cwd=workdir, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     return json.loads((workdir / f"{out}.json").read_text())["model_version"]
@@ -257,13 +257,14 @@ def test_phone_and_desktop_layouts_and_touch_drawing(site):
 def test_the_site_works_offline_after_one_visit_and_takes_a_new_model_when_online(
         site, trained, tmp_path):
     """A first visit; a reload with the network off still reads a drawn 7; then another model
-    is deployed over the site, and the next online visit shows its version and its readings."""
+    is deployed over the site as release v2.0.0, and the next online visit shows that release
+    and version and reads with the new model."""
     root, url = site
     keras.utils.set_random_seed(1)
     other = build_model(params.load("model", params.ModelSection, trained / "params.yaml").chosen)
     convert_to_tfjs(other, tmp_path / "other-model", "none")
     first_version = json.loads((trained / "site.json").read_text())["model_version"]
-    other_version = build_site(tmp_path, "other-model", "other-site")
+    other_version = build_site(tmp_path, "other-model", "other-site", release="v2.0.0")
     assert other_version != first_version
 
     deployment = json.dumps({"root": str(root), "next": str(tmp_path / "other-site")})
@@ -274,7 +275,7 @@ def test_the_site_works_offline_after_one_visit_and_takes_a_new_model_when_onlin
     assert (seen["offline"]["state"], seen["offline"]["digit"]) == ("ready", "7")
     assert seen["offline"]["modelVersion"] == first_version
     updated = seen["updated"]
-    assert updated["modelVersion"] == other_version
+    assert updated["modelVersion"] == f"v2.0.0 ({other_version})"  # a release shows its name
     probabilities = other.predict(np.array(updated["preview"]).reshape(1, 28, 28, 1), verbose=0)
     assert updated["digit"] == str(probabilities.argmax())
 

@@ -1,7 +1,8 @@
 // The digit reader: draw a digit (or open a picture of one), turn it into the model's 28x28
 // input exactly as the Python pipeline does, and show what the TF.js graph model reads.
 // web/tools/build.mjs bundles it, with a TF.js cut to the model's kernels on wasm, and
-// defines MODEL_VERSION, a short hash of the model files it ships.
+// defines MODEL_VERSION, a short hash of the model files it ships, and MODEL_RELEASE, the
+// release it belongs to (params.yaml's `release`; empty between releases).
 import * as tf from '@tensorflow/tfjs';
 import {
   MNIST_SIZE, NoInkError, PEN_WIDTH, greyFromRgba, preprocessGrey, preprocessInk,
@@ -323,7 +324,8 @@ function fetchCountingBytes() {
 
 async function loadModel() {
   $('version').textContent = tf.version_core;
-  $('model-version').textContent = MODEL_VERSION;
+  $('model-version').textContent = MODEL_RELEASE ? `${MODEL_RELEASE} (${MODEL_VERSION})`
+    : MODEL_VERSION;
   tf.enableProdMode();
   $('backend').textContent = await startWasm();
   const loaded = await tf.loadGraphModel(MODEL_URL, { fetchFunc: fetchCountingBytes() })

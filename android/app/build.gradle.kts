@@ -3,6 +3,12 @@ plugins {
     alias(libs.plugins.android.application)
 }
 
+// The release the app shows beside its model's hash: params.yaml's `release`, which
+// `make release VERSION=x` sets (empty between releases).
+val modelRelease: String = rootProject.file("../params.yaml").readLines()
+    .firstNotNullOfOrNull { Regex("""^release:\s*"?([^"#\s]*)"?""").find(it)?.groupValues?.get(1) }
+    .orEmpty()
+
 android {
     namespace = "com.mnisteverywhere.digits"
     compileSdk = 36
@@ -13,6 +19,11 @@ android {
         targetSdk = 36
         versionCode = 1
         versionName = "1.0"
+        buildConfigField("String", "MODEL_RELEASE", "\"$modelRelease\"")
+    }
+
+    buildFeatures {
+        buildConfig = true
     }
 
     compileOptions {

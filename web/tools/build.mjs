@@ -1,9 +1,11 @@
 // Build the deployable site: one folder any static host serves as it is.
 //
 //   node web/tools/build.mjs --model web/model --out web/dist [--metrics web.json]
+//                            [--release=v1.2.0]
 //
-// The metrics: the model's version (a short hash of its files, which the page shows) and the
-// bytes a first visit loads (everything but the wasm build for browsers without SIMD).
+// The metrics: the model's version (a short hash of its files, which the page shows beside
+// the release, if any) and the bytes a first visit loads (everything but the wasm build for
+// browsers without SIMD).
 //
 // The page's code is bundled by esbuild with a TF.js cut to what this graph model needs on
 // the wasm backend: the model is run once in Node to list the kernels it uses, and
@@ -129,7 +131,7 @@ async function modelVersion(modelDir) {
   return hash.digest('hex').slice(0, 12);
 }
 
-async function build(modelDir, out) {
+async function build(modelDir, out, release) {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'web-build-'));
   const site = `${out}.tmp-${process.pid}`; // beside `out`, so that a rename moves it there
   try {
@@ -144,7 +146,7 @@ async function build(modelDir, out) {
       ...bundle,
       entryPoints: [path.join(REPO, ENTRY)],
       format: 'esm',
-      define: { MODEL_VERSION: JSON.stringify(version) },
+      define: { MODEL_VERSION: JSON.stringify(version), MODEL_RELEASE: JSON.stringify(release) },
       outfile: path.join(site, 'app.js'),
       plugins: [customTfjs(custom, unusedOps)],
       nodePaths: [MODULES], // for the custom module, written outside the project
@@ -190,20 +192,23 @@ async function replace(built, out) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { model: { type: 'string' }, out: { type: 'string' }, metrics: { type: 'string' } },
+    options: { model: { type: 'string' }, out: { type: 'string' }, metrics: { type: 'string' },
+      release: { type: 'string', default: '' } },
   });
   if (!values.model || !values.out) {
     throw new Error('usage: build.mjs --model DIR --out DIR [--metrics FILE]');
   }
   const { version, kernels, bytes } = await build(path.resolve(values.model),
-    path.resolve(values.out));
+    path.resolve(values.out), values.release);
   if (values.metrics) {
     await mkdir(path.dirname(values.metrics), { recursive: true });
     const tmp = `${values.metrics}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify({ model_version: version, size_bytes: bytes }, null, 2)}\n`);
+    const metrics = { model_version: version, ...values.release && { release: values.release },
+      size_bytes: bytes };
+    await writeFile(tmp, `${JSON.stringify(metrics, null, 2)}\n`);
     await rename(tmp, values.metrics);
   }
-  console.log(`built ${values.out}: model ${version}, first visit ${bytes} B, `
+  console.log(`built ${values.out}: model ${values.release} ${version}, first visit ${bytes} B, `
     + `kernels ${kernels.join(', ')}`);
 }
 

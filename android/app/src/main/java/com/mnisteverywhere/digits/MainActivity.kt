@@ -69,7 +69,9 @@ class MainActivity : Activity() {
         digit.text = prediction?.digit?.toString() ?: getString(R.string.no_digit)
         val lines = prediction?.lines()?.joinToString("\n") ?: getString(R.string.draw_a_digit)
         // Set by the worker before it posts the first prediction, so read after it here.
-        val version = classifier?.version?.let { getString(R.string.model_version, it) }
+        val version = classifier?.version?.let {
+            getString(R.string.model_version, ModelVersion.label(it, BuildConfig.MODEL_RELEASE))
+        }
         probabilities.text = listOfNotNull(lines, version).joinToString("\n\n")
     }
 
