@@ -4,6 +4,7 @@ Both start from a SavedModel export: a Keras 3 model in the TF.js *layers* forma
 load in TF.js, while the *graph* format converted from a SavedModel does.
 """
 
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,11 @@ def convert_to_tfjs(model: keras.Model, out_dir: Path, quantization: str) -> Non
     with saved_model_for("tensorflowjs", model) as saved_model:
         convert_tf_saved_model(str(saved_model), str(out_dir),
                                quantization_dtype_map=TFJS_WEIGHT_DTYPES[quantization])
+    # The converter writes each node's attributes in another order on each run; with its keys
+    # sorted, the same model gives the same bytes, so a forced rerun leaves dvc.lock as it was.
+    model_json = Path(out_dir) / "model.json"
+    graph = json.loads(model_json.read_text())
+    model_json.write_text(json.dumps(graph, sort_keys=True, separators=(",", ":")))
 
 
 def _configure_tflite(converter: tf.lite.TFLiteConverter, quantization: str,

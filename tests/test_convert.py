@@ -10,6 +10,7 @@ import keras
 import numpy as np
 import pytest
 
+from digits.artifacts import model_version
 from digits.data import load_split, to_model_input
 from digits.model import build_model
 from digits.params import ModelParams
@@ -103,6 +104,15 @@ def test_tfjs_graph_model_loads_in_headless_chromium_with_the_pinned_tfjs(workdi
     browser = json.loads((workdir / "browser.json").read_text())
     assert browser["backend"] == "wasm"
     np.testing.assert_allclose(browser["probabilities"], expected[:8], atol=1e-5)
+
+
+def test_converting_the_same_model_again_writes_the_same_bytes(workdir):
+    for out in ("tfjs-once", "tfjs-again"):
+        assert convert_tfjs(workdir, out).returncode == 0
+    for out in ("once.tflite", "again.tflite"):
+        assert convert_tflite(workdir, out).returncode == 0
+    assert model_version(workdir / "tfjs-once") == model_version(workdir / "tfjs-again")
+    assert (workdir / "once.tflite").read_bytes() == (workdir / "again.tflite").read_bytes()
 
 
 @pytest.mark.parametrize("quantization", ["float16", "uint8"])
