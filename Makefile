@@ -1,8 +1,8 @@
 # Two commands do everything on a fresh machine: `make repro` and `make test`.
 VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-# Independent prerequisites at once (the venv, node_modules, Chromium); each one's output whole.
-MAKEFLAGS += --jobs=3 --output-sync=target
+# Independent prerequisites at once (the venv, node_modules, Chromium).
+MAKEFLAGS += --jobs=3
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup repro test test-fast lint bench serve release
