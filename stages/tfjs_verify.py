@@ -17,10 +17,11 @@ def main() -> None:
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
     args = parser.parse_args()
     tfjs = params.load("tfjs", params.TfjsParams)
+    checksums = params.load("download", params.DownloadParams).files
 
     verify_against_keras(
         "TF.js", lambda inputs: predict_tfjs(args.model_dir, inputs), args.model_dir,
-        args.reference, args.data, tfjs.required_agreement,
+        args.reference, args.data, checksums, tfjs.required_agreement,
         "pick another tfjs.quantization, or `dvc repro -s tfjs-convert` if the model is stale",
         args.metrics)
 

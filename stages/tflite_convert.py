@@ -19,9 +19,10 @@ def main() -> None:
     parser.add_argument("--out", required=True, help="the .tflite file to write")
     args = parser.parse_args()
     tflite = params.load("tflite", params.TfliteParams)
+    checksums = params.load("download", params.DownloadParams).files
 
     model = load_model(args.model)
-    calibration = (calibration_set(args.data, tflite.representative_images)
+    calibration = (calibration_set(args.data, tflite.representative_images, checksums)
                    if tflite.quantization == "int8" else np.empty(0))
     flatbuffer = convert_to_tflite(model, tflite.quantization, calibration)
     with atomic_output(args.out) as tmp:

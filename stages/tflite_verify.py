@@ -17,10 +17,11 @@ def main() -> None:
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
     args = parser.parse_args()
     tflite = params.load("tflite", params.TfliteParams)
+    checksums = params.load("download", params.DownloadParams).files
 
     verify_against_keras(
         "LiteRT", lambda inputs: predict_litert(args.tflite, inputs), args.tflite,
-        args.reference, args.data, tflite.required_agreement,
+        args.reference, args.data, checksums, tflite.required_agreement,
         "pick another tflite.quantization, or `dvc repro -s tflite-convert` if the model is stale",
         args.metrics)
 

@@ -23,7 +23,7 @@ from digits.atomic import atomic_output
 from digits.data import load_split, split_validation, to_model_input
 from digits.distributed import fit_multi_worker, is_chief
 from digits.errors import PipelineError, run
-from digits.model import compile_for_training
+from digits.model import compile_for_training, save_model
 
 
 def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy:
@@ -52,11 +52,12 @@ def main() -> None:
     args = parser.parse_args()
     model_params = params.load("model", params.ModelSection).chosen
     train_params = params.load("train", params.TrainParams)
+    checksums = params.load("download", params.DownloadParams).files
 
     strategy = distribution_strategy(train_params.strategy, train_params.cpu_devices)
     keras.utils.set_random_seed(train_params.seed)
     tf.config.experimental.enable_op_determinism()
-    images, labels = load_split(args.data, "train")
+    images, labels = load_split(args.data, "train", checksums)
     (x_train, y_train), (x_val, y_val) = split_validation(
         to_model_input(images), labels, train_params.validation_split)
 
@@ -89,7 +90,7 @@ def main() -> None:
         with atomic_output(output(args.live)) as tmp:
             os.replace(Path(live.plots_dir), tmp)
         with atomic_output(output(args.model)) as tmp:
-            model.save(tmp)
+            save_model(model, tmp)
         with atomic_output(output(args.metrics)) as tmp:
             tmp.write_text(json.dumps({"train_seconds": round(seconds, 1)}, indent=2) + "\n")
 

@@ -31,7 +31,8 @@ def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("convert")
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
     edit_params(workdir, "tfjs", quantization="none")
-    tiny_mnist(workdir / "data", n_train=200, n_test=64, compress=False)
+    edit_params(workdir, "download",
+                files=tiny_mnist(workdir / "data", n_train=200, n_test=64, compress=False))
     images, labels = load_split(workdir / "data", "train")
     keras.utils.set_random_seed(0)
     model = build_model(ModelParams(conv_filters=[8], kernel_sizes=[3], dense_units=32,

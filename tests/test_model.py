@@ -1,13 +1,18 @@
+import time
+
 import keras
 import numpy as np
 import pytest
 
-from digits.model import build_model, make_optimizer, with_augmentation
+from digits.errors import PipelineError
+from digits.model import build_model, load_model, make_optimizer, save_model, with_augmentation
 from digits.params import Augmentation, ModelParams
 
 BN_NET = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
                      convs_per_block=2, batch_norm=True,
                      augment=Augmentation(translation=0.1, rotation=10, zoom=0.1))
+
+TINY = ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8, dropout=0.0)
 
 
 def layer_types(model: keras.Model) -> list[str]:
@@ -92,3 +97,33 @@ def test_weight_averaging_saves_the_moving_average_of_the_weights():
         assert not np.allclose(saved, last)
     plain = make_optimizer("adam", 0.002, weight_averaging=0.0)
     assert not plain.use_ema
+
+
+def test_saving_the_same_model_twice_writes_the_same_bytes(tmp_path):
+    model = build_model(TINY)
+    save_model(model, tmp_path / "a.keras")
+    time.sleep(1.1)  # Keras stamps the save time to the second
+    save_model(model, tmp_path / "b.keras")
+    assert (tmp_path / "a.keras").read_bytes() == (tmp_path / "b.keras").read_bytes()
+    reloaded = load_model(tmp_path / "b.keras")
+    for saved, loaded in zip(model.get_weights(), reloaded.get_weights(), strict=True):
+        np.testing.assert_array_equal(saved, loaded)
+
+
+def test_a_truncated_model_is_reported_as_damaged(tmp_path):
+    path = tmp_path / "model.keras"
+    save_model(build_model(TINY), path)
+    path.write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(PipelineError, match=f"^model {path} is damaged \\(not a complete .keras "
+                                            f"archive\\); fix: `dvc checkout {path}`"):
+        load_model(path)
+
+
+def test_a_model_for_other_pictures_or_classes_is_reported_as_such(tmp_path):
+    path = tmp_path / "cifar.keras"
+    inputs = keras.Input((32, 32, 3))
+    keras.Model(inputs, keras.layers.Dense(5)(keras.layers.Flatten()(inputs))).save(path)
+    with pytest.raises(PipelineError, match=r"maps input \(None, 32, 32, 3\) to output "
+                                            r"\(None, 5\), not a 28x28x1 digit to 10 "
+                                            "probabilities; fix: `dvc checkout"):
+        load_model(path)

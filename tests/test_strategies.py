@@ -32,8 +32,11 @@ TOLERANCE = 0.05  # test-accuracy points between strategies on 96 test digits
 
 
 def write_params(workdir: Path, **train) -> None:
-    """The repository's params.yaml with a small network and `train` keys on top."""
+    """The repository's params.yaml with a small network and `train` keys on top, and the
+    tiny data set it checks in data/."""
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    edit_params(workdir, "download",
+                files=tiny_mnist(workdir / "data", n_train=400, n_test=96, compress=False))
     edit_params(workdir, "model", **tiny_model_section(conv_filters=[8], kernel_sizes=[3],
                                                        dense_units=32, dropout=0.0))
     edit_params(workdir, "train", epochs=6, batch_size=32, **train)
@@ -66,7 +69,6 @@ def accuracy_of(workdir: Path, model: str) -> float:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("strategies")
-    tiny_mnist(workdir / "data", n_train=400, n_test=96, compress=False)
     write_params(workdir, strategy="default")
     run_stage(workdir, "train", "--data", "data", "--model", "default.keras", "--live",
               "live-default", "--metrics", "default.json")

@@ -10,8 +10,9 @@ from tests.conftest import REPO, edit_params, run_stage, tiny_mnist, tiny_model_
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
-def train(workdir: Path, seed: int, out: str) -> Path:
+def train(workdir: Path, checksums: dict, seed: int, out: str) -> Path:
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    edit_params(workdir, "download", files=checksums)
     edit_params(workdir, "model", **tiny_model_section())
     edit_params(workdir, "train", epochs=2, batch_size=32, seed=seed)
     run_stage(workdir, "train", "--data", "data", "--model", out, "--live", f"live-{out}",
@@ -20,11 +21,11 @@ def train(workdir: Path, seed: int, out: str) -> Path:
 
 
 def test_training_is_deterministic_for_a_seed_and_logs_each_epoch(tmp_path):
-    tiny_mnist(tmp_path / "data", compress=False)
+    checksums = tiny_mnist(tmp_path / "data", compress=False)
 
-    first = keras.models.load_model(train(tmp_path, 7, "a.keras")).get_weights()
-    again = keras.models.load_model(train(tmp_path, 7, "b.keras")).get_weights()
-    other = keras.models.load_model(train(tmp_path, 8, "c.keras")).get_weights()
+    first = keras.models.load_model(train(tmp_path, checksums, 7, "a.keras")).get_weights()
+    again = keras.models.load_model(train(tmp_path, checksums, 7, "b.keras")).get_weights()
+    other = keras.models.load_model(train(tmp_path, checksums, 8, "c.keras")).get_weights()
     for x, y in zip(first, again, strict=True):
         np.testing.assert_array_equal(x, y)
     assert any(not np.array_equal(x, y) for x, y in zip(first, other, strict=True))
