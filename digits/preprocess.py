@@ -27,6 +27,9 @@ PIL's convert("L") does, grey = (19595 R' + 38470 G' + 7471 B' + 32768) >> 16.
 
 Both apps draw with a pen PEN_WIDTH wide, as a fraction of the pad's shorter side: MNIST's
 strokes are about 2.5 pixels wide in its 28x28 images.
+
+A picture of more than MAX_PIXELS pixels is refused before it is decoded (by predict and by
+the web page), which bounds the memory and time any one picture can take.
 """
 
 import numpy as np
@@ -36,6 +39,7 @@ from .data import MNIST_SIZE
 BOX_SIZE = 20
 INK_THRESHOLD = 0.1
 PEN_WIDTH = 2.5 / MNIST_SIZE
+MAX_PIXELS = 25_000_000  # 25 megapixels: a 6000x4000 photo fits
 
 
 class NoInkError(ValueError):

@@ -1,6 +1,7 @@
 import subprocess
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -89,3 +90,17 @@ def test_a_missing_model_says_how_to_restore_it(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         f"error: model {absent} is missing; fix: `dvc checkout {absent}` restores the trained "
         "one (`dvc repro train` builds it)")
+
+
+def test_a_model_for_other_pictures_fails_in_one_line(tmp_path):
+    path = tmp_path / "digit.png"
+    draw_seven(path, (40, 40), "L")
+    other = tmp_path / "cifar.keras"
+    inputs = keras.Input((32, 32, 3))
+    keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs))).save(other)
+    result = predict(str(path), "--model", str(other))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: model {other} maps input (None, 32, 32, 3) to output (None, 10), not a 28x28x1 "
+        f"digit to 10 probabilities; fix: `dvc checkout {other}` restores the trained one "
+        "(`dvc repro train` builds it)"]

@@ -1,27 +1,51 @@
-"""Print the digit in each image file (PNG, JPEG, any size) and the model's confidences.
+"""Print the digit in each image file (PNG, JPEG, any size up to 25 megapixels, any bit
+depth) and the model's confidences.
 
     python -m tools.predict IMAGE... [--model models/model.keras]
 """
 
 import argparse
+import warnings
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from digits.errors import PipelineError, run
-from digits.preprocess import NoInkError, grey_from_rgba, preprocess_grey
+from digits.preprocess import MAX_PIXELS, NoInkError, grey_from_rgba, preprocess_grey
+
+# Modes whose values PIL's convert() would clip to 8 bits, and the value that is white.
+_WIDE_MODES = {"I;16": 65535, "I;16L": 65535, "I;16B": 65535, "I;16N": 65535, "I": 65535,
+               "F": 1.0}
+
+
+def grey_of(image: Image.Image) -> np.ndarray:
+    """A decoded picture as grey values in [0, 1], composited on white as both apps do;
+    16-bit and float pictures keep their grey levels."""
+    if image.mode in _WIDE_MODES:
+        return np.clip(np.asarray(image, np.float64) / _WIDE_MODES[image.mode], 0.0, 1.0)
+    return grey_from_rgba(np.asarray(image.convert("RGBA")))
 
 
 def read_grey(path: str | Path) -> np.ndarray:
-    """An image file as grey values in [0, 1], composited on white as both apps do."""
+    """An image file as grey values in [0, 1]; one that claims more than MAX_PIXELS pixels
+    is refused before it is decoded."""
+    too_large = PipelineError(f"{path}: larger than the {MAX_PIXELS / 1e6:g} megapixels a "
+                              "picture may have; fix: scale it down")
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():  # PIL warns of large claims; they are refused below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
+            if image.width * image.height > MAX_PIXELS:
+                raise too_large
             image.load()
-            return grey_from_rgba(np.asarray(image.convert("RGBA")))
+            return grey_of(image)
     except FileNotFoundError:
         raise PipelineError(f"{path}: no such file; fix: check the path") from None
-    except (UnidentifiedImageError, OSError) as error:
+    except Image.DecompressionBombError:  # PIL's own check, for the most extreme claims
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError) as error:
         raise PipelineError(f"{path}: not a readable image ({error}); "
                             "fix: pass a PNG or JPEG file") from None
 
