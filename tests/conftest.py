@@ -8,10 +8,12 @@ import http.server
 import io
 import os
 import runpy
+import struct
 import subprocess
 import sys
 import threading
 import traceback
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,6 +133,17 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
                 (directory / name).write_bytes(content)
             digests[name] = hashlib.sha256(content).hexdigest()
     return digests
+
+
+def png_claiming(width: int, height: int, rows: int) -> bytes:
+    """A greyscale PNG that declares width x height pixels but holds only `rows` rows (black)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress((b"\0" + bytes(width)) * rows, 9)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
 
 
 def tiny_model_section(**architecture) -> dict:

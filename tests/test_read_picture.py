@@ -1,8 +1,7 @@
 """tools/predict.py's picture reading: every bit depth keeps its grey levels, and a picture
 larger than MAX_PIXELS is refused before it is decoded."""
 
-import struct
-import zlib
+import re
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ from PIL import Image
 
 from digits.errors import PipelineError
 from digits.preprocess import MAX_PIXELS, preprocess_grey
+from tests.conftest import REPO, png_claiming
 from tools.predict import read_grey
 
 
@@ -50,22 +50,11 @@ def test_every_mode_reads_as_the_same_grey_picture(tmp_path, mode):
     np.testing.assert_allclose(read_grey(path), picture / 255, atol=1 / 255)
 
 
-def png(width: int, height: int, rows: int) -> bytes:
-    """A greyscale PNG that declares width x height but holds only `rows` rows of data."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    pixels = zlib.compress(b"\0" + bytes(width) * rows, 9)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) \
-        + chunk(b"IEND", b"")
-
-
 @pytest.mark.parametrize("width, height", [(13000, 13000), (20000, 20000), (5001, 5000)])
 def test_a_picture_that_claims_too_many_pixels_is_refused_before_decoding(
         tmp_path, width, height):
     path = tmp_path / "huge.png"
-    path.write_bytes(png(width, height, rows=1))
+    path.write_bytes(png_claiming(width, height, rows=1))
     assert path.stat().st_size < 1000  # the claim alone, like the 93-byte PNG of issue 22
     with pytest.raises(PipelineError, match=f"^{path}: larger than the 25 megapixels a picture "
                                             "may have; fix: scale it down$"):
@@ -75,7 +64,13 @@ def test_a_picture_that_claims_too_many_pixels_is_refused_before_decoding(
 def test_a_picture_with_less_data_than_it_claims_within_the_limit_reads_as_blank_rows(
         tmp_path):
     path = tmp_path / "lying.png"
-    path.write_bytes(png(4000, 4000, rows=1))
+    path.write_bytes(png_claiming(4000, 4000, rows=1))
     grey = read_grey(path)  # 16 million pixels at most: what the limit allows
     assert grey.shape == (4000, 4000)
     assert grey.max() == 0.0
+
+
+def test_the_page_refuses_pictures_at_the_same_size():
+    source = (REPO / "web" / "preprocess.js").read_text()
+    declared = re.search(r"export const MAX_PIXELS = ([\d_]+);", source)
+    assert declared and int(declared.group(1).replace("_", "")) == MAX_PIXELS

@@ -4,6 +4,7 @@ The JavaScript unit tests (web/tests/*.test.mjs) run under node:test; the page s
 driven by web/tests/drive-page.mjs (playwright-core), and this module checks what they saw.
 """
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from digits.export import convert_to_tfjs
 from digits.idx import encode_idx
 from digits.model import build_model
 from digits.preprocess import preprocess_grey
-from tests.conftest import REPO, edit_params, run_stage
+from tests.conftest import REPO, edit_params, png_claiming, run_stage
 from tools.predict import read_grey
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -50,9 +51,13 @@ def trained(tmp_path_factory) -> Path:
         pytest.skip("the browser tests draw real MNIST digits: run `dvc repro download` first "
                     "(`make test` does)")
     shutil.copytree(MNIST, workdir / "data")
+    checksums = dict(params.load("download", params.DownloadParams, workdir / "params.yaml").files)
     for name, array in zip(("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
                            load_split(MNIST, "train"), strict=True):
-        (workdir / "data" / name).write_bytes(encode_idx(array[:TRAINING_DIGITS]))
+        content = encode_idx(array[:TRAINING_DIGITS])
+        (workdir / "data" / name).write_bytes(content)
+        checksums[name] = hashlib.sha256(content).hexdigest()
+    edit_params(workdir, "download", files=checksums)
     run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live",
               "--metrics", "train.json")
     run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", "tfjs")
@@ -236,8 +241,42 @@ def test_a_broken_model_shows_a_readable_error(site, broken):
     page = drive("load", f"{url}?model=broken/model.json")
     assert page["state"] == "error"
     assert page["error"].startswith("The model could not be loaded from broken/model.json.")
-    assert "dvc repro" in page["error"]
+    assert page["error"].endswith("in the repository, `dvc checkout web/dist` restores it.)")
+    if broken == "no weights":  # named, not "byte length of Float32Array should be ..."
+        assert "broken/group1-shard1of1.bin: HTTP 404 File not found." in page["error"]
     assert not [p for p in page["problems"] if not p.startswith("HTTP 404")]
+
+
+def test_careless_and_hostile_pictures_end_in_what_the_user_did_last(site, trained, tmp_path):
+    _, url = site
+    images, labels = load_split(trained / "data", "t10k")
+    three, seven = (next(i for i, label in enumerate(labels) if label == digit)
+                    for digit in (3, 7))
+    files = {"huge": tmp_path / "huge.png", "large": tmp_path / "large.png",
+             "small": tmp_path / "small.png"}
+    files["huge"].write_bytes(png_claiming(20000, 20000, rows=1))
+    # A 3 photographed at 24 megapixels (6000x4000): the largest kind a phone sends.
+    large = Image.fromarray(255 - images[three]).resize((4000, 4000), Image.Resampling.BILINEAR)
+    paper = Image.new("L", (6000, 4000), 255)
+    paper.paste(large, (1000, 0))
+    paper.save(files["large"])
+    Image.fromarray(255 - images[seven]).resize((90, 90)).save(files["small"])
+    seen = drive("hostile", url, json.dumps({k: str(v) for k, v in files.items()}))
+    print(f"longest main-thread task: {seen['longestTaskMs']:.0f} ms")
+    assert seen["problems"] == []
+    assert seen["seven"]["digit"] == "7"
+    blank = [0.0] * 784
+    not_picture = seen["notPicture"]  # nothing of the 7 is left beside the error
+    assert not_picture["summary"] == "notes.txt is not a picture this browser can read."
+    assert (not_picture["digit"], not_picture["preview"]) == ("", blank)
+    assert not not_picture["pictureVisible"] and not_picture["hintVisible"]
+    assert seen["huge"]["summary"] == ("huge.png is 20000x20000 pixels, more than the 25 "
+                                       "megapixels a picture may have: scale it down.")
+    assert seen["huge"]["digit"] == "" and not seen["huge"]["pictureVisible"]
+    assert seen["largeThenSmall"]["digit"] == "7" and seen["largeThenSmall"]["pictureVisible"]
+    assert seen["largeThenStroke"]["digit"] == "1"
+    assert not seen["largeThenStroke"]["pictureVisible"]
+    assert seen["large"]["digit"] == "3" and seen["large"]["pictureVisible"]
 
 
 def test_phone_and_desktop_layouts_and_touch_drawing(site):
@@ -286,7 +325,8 @@ def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(tra
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == ["app.js", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png",
                      "index.html", "manifest.webmanifest", "model/group1-shard1of1.bin",
-                     "model/model.json", "style.css", "sw.js", "tfjs-backend-wasm-simd.wasm.gz",
+                     "model/model.json", "picture-reader.js", "style.css", "sw.js",
+                     "tfjs-backend-wasm-simd.wasm.gz",
                      "tfjs-backend-wasm.wasm.gz"]
     for text in ("index.html", "app.js", "sw.js"):
         assert "node_modules" not in (site / text).read_text()

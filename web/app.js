@@ -5,7 +5,7 @@
 // release it belongs to (params.yaml's `release`; empty between releases).
 import * as tf from '@tensorflow/tfjs';
 import {
-  MNIST_SIZE, NoInkError, PEN_WIDTH, greyFromRgba, preprocessGrey, preprocessInk,
+  MAX_PIXELS, MNIST_SIZE, NoInkError, PEN_WIDTH, preprocessInk,
 } from './preprocess.js';
 
 const MODEL_URL = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
@@ -33,6 +33,8 @@ const strokes = []; // each a list of [x, y] points as fractions of the pad's wi
 let activePointer = null;
 let strokeRect = null;
 let pictureInput = null; // the model input of an opened picture, while it is shown
+let notice = null; // why the last picture opened could not be read, while the pad is empty
+let actions = 0; // the user's actions so far: a picture read for an earlier one is dropped
 let model = null;
 let predicting = false;
 let stale = false;
@@ -87,8 +89,15 @@ function toPoint(event) {
     (event.clientY - strokeRect.top) / strokeRect.height];
 }
 
+/** The user did something: whatever an earlier action was waiting for is no longer shown. */
+function act() {
+  actions += 1;
+  notice = null;
+}
+
 canvas.addEventListener('pointerdown', (event) => {
   if (activePointer !== null || event.button !== 0) return;
+  act();
   activePointer = event.pointerId;
   canvas.setPointerCapture(event.pointerId);
   strokeRect = canvas.getBoundingClientRect();
@@ -111,12 +120,14 @@ for (const type of ['pointerup', 'pointercancel']) {
 }
 
 function undo() {
+  act();
   activePointer = null;
   strokes.pop();
   changed();
 }
 
 function clear() {
+  act();
   activePointer = null;
   strokes.length = 0;
   showPicture(null, null);
@@ -143,30 +154,64 @@ new ResizeObserver(() => {
   }
 }).observe(canvas);
 
-/** A picture file -> model input, its colours turned to grey as the shared definition says. */
-async function pictureToInput(file) {
-  const bitmap = await createImageBitmap(file);
-  const { width, height } = bitmap;
-  const scratch = new OffscreenCanvas(width, height).getContext('2d');
-  scratch.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const { data } = scratch.getImageData(0, 0, width, height);
-  return preprocessGrey(greyFromRgba({ data, height, width }));
+/** The size a picture file claims, read from its header: the browser decodes an image's
+ * pixels only when it draws them. Null if it is not a picture the browser knows. */
+function claimedSize(file) {
+  const url = URL.createObjectURL(file);
+  return new Promise((resolve) => {
+    const image = new Image();
+    image.onload = () => resolve({ width: image.naturalWidth, height: image.naturalHeight });
+    image.onerror = () => resolve(null);
+    image.src = url;
+  }).finally(() => URL.revokeObjectURL(url));
 }
 
-async function openPicture(file) {
-  let input;
-  try {
-    input = await pictureToInput(file);
-  } catch (error) {
-    $('summary').textContent = error instanceof NoInkError
-      ? `No digit found in ${file.name}.`
-      : `${file.name} is not a picture this browser can read.`;
-    return;
+let pictureReader = null; // the worker, started when the first picture is opened
+const pictureReads = new Map(); // request id -> the resolve of its promise
+let pictureRequests = 0;
+
+function startPictureReader() {
+  pictureReader = new Worker('picture-reader.js');
+  pictureReader.addEventListener('message', ({ data }) => {
+    pictureReads.get(data.id)?.(data);
+    pictureReads.delete(data.id);
+    showBusy();
+  });
+}
+
+/** A picture file -> { input } (the model's input, as the shared definition makes it, computed
+ * in the picture-reader worker), or { problem } saying why there is none. */
+async function readPicture(file) {
+  const size = await claimedSize(file);
+  if (!size) return { problem: `${file.name} is not a picture this browser can read.` };
+  const { width, height } = size;
+  if (width * height > MAX_PIXELS) {
+    return { problem: `${file.name} is ${width}x${height} pixels, more than the `
+      + `${MAX_PIXELS / 1e6} megapixels a picture may have: scale it down.` };
   }
+  if (!pictureReader) startPictureReader();
+  const id = ++pictureRequests;
+  const answer = await new Promise((resolve) => {
+    pictureReads.set(id, resolve);
+    pictureReader.postMessage({ id, file });
+    showBusy();
+  });
+  if (answer.input) return answer;
+  return { problem: answer.problem === 'no-ink' ? `No digit found in ${file.name}.`
+    : `${file.name} is not a picture this browser can read.` };
+}
+
+/** Show the picture `file` and what the model reads in it, or why it cannot be read; unless
+ * the user has done something else meanwhile. */
+async function openPicture(file) {
+  act();
+  const action = actions;
+  const { input, problem } = await readPicture(file);
+  if (action !== actions) return;
   activePointer = null;
   strokes.length = 0;
-  showPicture(file, input);
+  showPicture(input ? file : null, input ?? null);
+  notice = problem ?? null;
   changed();
 }
 
@@ -237,7 +282,7 @@ function showResult(input, { probabilities, ms }) {
 
 function showEmpty() {
   $('digit').textContent = '';
-  $('summary').textContent = 'Draw a digit';
+  $('summary').textContent = notice ?? 'Draw a digit';
   bars.forEach((bar) => {
     bar.style.setProperty('--p', 0);
     bar.classList.remove('top');
@@ -248,9 +293,14 @@ function showEmpty() {
   $('timing').dataset.ms = '';
 }
 
+/** Busy while a prediction is due or running, or a picture is being read. */
+function showBusy() {
+  predictionBox.setAttribute('aria-busy', String(stale || predicting || pictureReads.size > 0));
+}
+
 function schedulePrediction() {
   stale = true;
-  predictionBox.setAttribute('aria-busy', 'true');
+  showBusy();
   if (model && !predicting) predictWhileStale();
 }
 
@@ -270,7 +320,7 @@ async function predictWhileStale() {
     fail(`Reading the digit failed: ${error.message}`);
   } finally {
     predicting = false;
-    predictionBox.setAttribute('aria-busy', String(stale));
+    showBusy();
   }
 }
 
@@ -307,6 +357,7 @@ function fetchCountingBytes() {
   let total = 0;
   return async (url, init, { isBinary } = {}) => {
     const response = await fetch(url, init);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}.`);
     const size = Number(response.headers.get('Content-Length'));
     if (!isBinary || !response.ok || !response.body || !size) return response;
     total += size;
@@ -331,7 +382,8 @@ async function loadModel() {
   const loaded = await tf.loadGraphModel(MODEL_URL, { fetchFunc: fetchCountingBytes() })
     .catch((error) => {
       throw new Error(`The model could not be loaded from ${MODEL_URL}. ${error.message} `
-        + '(In the repository, `dvc repro tfjs-convert` builds it.)');
+        + '(Deploy the whole built site; in the repository, `dvc checkout web/dist` restores '
+        + 'it.)');
     });
   // The first run allocates and compiles; do it now so the first digit reads at full speed.
   const warmUp = tf.tidy(() => loaded.predict(tf.zeros([1, MNIST_SIZE, MNIST_SIZE, 1])));

@@ -9,6 +9,8 @@ export const BOX_SIZE = 20;
 export const INK_THRESHOLD = 0.1;
 /** The pen both apps draw with, a fraction of the pad's shorter side (MNIST's ~2.5 px of 28). */
 export const PEN_WIDTH = 2.5 / MNIST_SIZE;
+/** The most pixels a picture may have: larger ones are refused before they are decoded. */
+export const MAX_PIXELS = 25_000_000;
 
 /** The picture holds no ink above INK_THRESHOLD: nothing to recognise. */
 export class NoInkError extends Error {
@@ -27,7 +29,9 @@ export function greyFromRgba({ data, height, width }) {
   const onWhite = (channel, alpha) => Math.floor((channel * alpha + 255 * (255 - alpha) + 127) / 255);
   for (let i = 0; i < grey.length; i++) {
     const alpha = data[4 * i + 3];
-    const [r, g, b] = [0, 1, 2].map((c) => onWhite(data[4 * i + c], alpha));
+    const r = onWhite(data[4 * i], alpha);
+    const g = onWhite(data[4 * i + 1], alpha);
+    const b = onWhite(data[4 * i + 2], alpha);
     grey[i] = ((r * 19595 + g * 38470 + b * 7471 + 32768) >> 16) / 255;
   }
   return { data: grey, height, width };

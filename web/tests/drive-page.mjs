@@ -222,6 +222,56 @@ const scenarios = {
     return { dropped, cleared: brief(cleared), chosen, notPicture: brief(notPicture), problems };
   },
 
+  /**
+   * Careless and hostile pictures, ARGUMENT a JSON object of image paths: after a drawn 7, a
+   * dropped non-picture; a picture claiming too many pixels (`huge`); a large picture (`large`)
+   * dropped and a small one (`small`) dropped right after it; the large one dropped and a
+   * stroke drawn right after it. Records the longest task on the main thread meanwhile.
+   */
+  async hostile(browser, url, argument) {
+    const files = JSON.parse(argument);
+    const { page, problems } = await openPage(browser, url);
+    await page.evaluate(() => {
+      window.longestTaskMs = 0;
+      new PerformanceObserver((list) => {
+        for (const { duration } of list.getEntries()) {
+          window.longestTaskMs = Math.max(window.longestTaskMs, duration);
+        }
+      }).observe({ type: 'longtask' });
+    });
+    const drop = async (name, bytes) => {
+      const dataTransfer = await page.evaluateHandle(({ base64, name }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+        return transfer;
+      }, { base64: bytes.toString('base64'), name });
+      await page.dispatchEvent('#canvas', 'drop', { dataTransfer });
+    };
+    const dropFile = async (key) => drop(path.basename(files[key]), await readFile(files[key]));
+    const seen = {};
+    await drawWithMouse(page, SEVEN);
+    seen.seven = brief(await readPage(page));
+    await drop('notes.txt', Buffer.from('not a picture'));
+    await settle(page);
+    seen.notPicture = await readPage(page);
+    await dropFile('huge');
+    await settle(page);
+    seen.huge = brief(await readPage(page));
+    await dropFile('large');
+    await dropFile('small');
+    await settle(page);
+    seen.largeThenSmall = brief(await readPage(page));
+    await dropFile('large');
+    await drawWithMouse(page, [[[0.5, 0.2], [0.5, 0.8]]], { wait: false });
+    await settle(page);
+    seen.largeThenStroke = brief(await readPage(page));
+    await dropFile('large');
+    await settle(page);
+    seen.large = brief(await readPage(page));
+    seen.longestTaskMs = await page.evaluate(() => window.longestTaskMs);
+    return { ...seen, problems };
+  },
+
   /** A 7 drawn while the model's weights are still on their way is read once they arrive. */
   async early(browser, url) {
     let release;

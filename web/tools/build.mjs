@@ -7,7 +7,7 @@
 // the release, if any) and the bytes a first visit loads (everything but the wasm build for
 // browsers without SIMD).
 //
-// The page's code is bundled by esbuild with a TF.js cut to what this graph model needs on
+// The page's code (and its picture-reading worker) is bundled by esbuild with a TF.js cut to what this graph model needs on
 // the wasm backend: the model is run once in Node to list the kernels it uses, and
 // TF.js's own custom-module tool (tfjs-custom-module) writes a tfjs that registers those
 // kernels alone. Beside the bundle: the page, its style, icons and web app manifest, the wasm
@@ -33,6 +33,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const PAGE_FILES = ['web/index.html', 'web/style.css', 'web/favicon.svg',
   'web/manifest.webmanifest', 'web/icons/icon-192.png', 'web/icons/icon-512.png'];
 const ENTRY = 'web/app.js';
+const PICTURE_READER = 'web/picture-reader.js'; // the worker that reads opened pictures
 const SERVICE_WORKER = 'web/sw.js';
 const MODULES = path.join(REPO, 'web/node_modules');
 const WASM_DIR = path.join(MODULES, '@tensorflow/tfjs-backend-wasm/dist');
@@ -150,6 +151,12 @@ async function build(modelDir, out, release) {
       outfile: path.join(site, 'app.js'),
       plugins: [customTfjs(custom, unusedOps)],
       nodePaths: [MODULES], // for the custom module, written outside the project
+    });
+    await esbuild.build({
+      ...bundle,
+      entryPoints: [path.join(REPO, PICTURE_READER)],
+      format: 'iife', // a classic worker: module workers are younger in some browsers
+      outfile: path.join(site, 'picture-reader.js'),
     });
     for (const file of PAGE_FILES) {
       const target = path.join(site, path.relative(path.join(REPO, 'web'), path.join(REPO, file)));
