@@ -15,10 +15,10 @@ SPLITS = ("train", "t10k")
 
 
 def _restore(data_dir: str | Path) -> str:
-    # --relink rewrites every file from the cache: a plain checkout trusts a damaged file
-    # whose size and modification time are unchanged.
-    return (f"`dvc checkout --relink {data_dir}` (or `dvc repro -s -f download` if the cache "
-            "lacks it)")
+    # --relink rewrites every file from the cache (a plain checkout trusts a damaged file whose
+    # size and modification time are unchanged); --force, once DVC has seen the damage.
+    return (f"`dvc checkout --relink --force {data_dir}` (or `dvc repro -s -f download` if the "
+            "cache lacks it)")
 
 
 def _read(path: Path, data_dir: str | Path, checksums: Mapping[str, str] | None) -> np.ndarray:

@@ -30,7 +30,7 @@ def saved_model_for(converter: str, model: keras.Model) -> Iterator[Path]:
             yield saved_model
         except Exception as error:  # converters raise whatever TensorFlow or MLIR raised
             raise PipelineError(f"the {converter} converter failed ({type(error).__name__}: "
-                                f"{error}); fix: check models/model.keras (`dvc checkout "
+                                f"{error}); fix: check models/model.keras (`dvc checkout --force "
                                 "models/model.keras` restores the last good one)") from None
 
 

@@ -123,7 +123,8 @@ def save_model(model: keras.Model, path: str | os.PathLike) -> None:
 def load_model(path: str | Path) -> keras.Model:
     """Load a .keras model that reads a 28x28 greyscale digit and gives 10 probabilities, or
     raise a PipelineError saying what is wrong and how to restore the trained one."""
-    fix = f"fix: `dvc checkout {path}` restores the trained one (`dvc repro train` builds it)"
+    fix = (f"fix: `dvc checkout --force {path}` restores the trained one (`dvc repro train` "
+           "builds it)")
     if not Path(path).is_file():
         raise PipelineError(f"model {path} is missing; {fix}")
     if not zipfile.is_zipfile(path):

@@ -34,7 +34,7 @@ def require_agreement(runtime: str, metrics: dict, minimum: float, fix: str) -> 
 
 def load_reference(path: str | Path, count: int) -> np.ndarray:
     """The Keras model's probabilities for the `count` test digits, as evaluate wrote them."""
-    fix = f"fix: `dvc checkout {path}`, or `dvc repro -s evaluate` if that fails"
+    fix = f"fix: `dvc checkout --force {path}`, or `dvc repro -s evaluate` if that fails"
     try:
         probabilities = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -60,7 +60,8 @@ def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarra
     runtime_probs = predict(to_model_input(images))
     if runtime_probs.shape != keras_probs.shape:
         raise PipelineError(f"{artifact} returned probabilities of shape {runtime_probs.shape}, "
-                            f"Keras {keras_probs.shape}; fix: `dvc checkout {artifact}`")
+                            f"Keras {keras_probs.shape}; "
+                            f"fix: `dvc checkout --force {artifact}`")
     metrics = parity_metrics(labels, keras_probs, runtime_probs)
     size = size_bytes(artifact)
     print(f"{runtime}: accuracy {metrics['accuracy']:.4f}, agreement with Keras "

@@ -30,7 +30,7 @@ pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
 # `--dist loadfile`, which hands whole files to its workers in collection order: these
 # start first, and the workers finish together.
 LONGEST_FIRST = ["test_web.py", "test_experiments.py", "test_pipeline.py",
-                 "test_strategies.py", "test_sharing.py"]
+                 "test_strategies.py", "test_repairs.py", "test_sharing.py"]
 
 REPO = Path(__file__).resolve().parent.parent
 DELETE = object()  # edit_params: remove the key

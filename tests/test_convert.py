@@ -222,5 +222,6 @@ def test_bad_input_fails_in_one_line_and_keeps_the_previous_artifact(workdir, co
     finally:
         (workdir / "hidden.keras").rename(model)
     assert result.returncode == 1
-    assert "error: model model.keras is missing; fix: `dvc checkout model.keras`" in result.stderr
+    assert ("error: model model.keras is missing; fix: `dvc checkout --force model.keras`"
+            in result.stderr)
     assert sorted((p.name, p.stat().st_mtime_ns) for p in (workdir).glob(f"{out}*")) == snapshot

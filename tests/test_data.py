@@ -7,7 +7,8 @@ from digits.data import load_split
 from digits.errors import PipelineError
 from digits.idx import encode_idx
 
-FIX = r"fix: `dvc checkout --relink {0}` \(or `dvc repro -s -f download` if the cache lacks it\)"
+FIX = (r"fix: `dvc checkout --relink --force {0}` \(or `dvc repro -s -f download` if the cache "
+       r"lacks it\)")
 
 
 def write_split(directory, labels: list[int]) -> dict[str, str]:

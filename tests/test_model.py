@@ -115,7 +115,7 @@ def test_a_truncated_model_is_reported_as_damaged(tmp_path):
     save_model(build_model(TINY), path)
     path.write_bytes(path.read_bytes()[:2000])
     with pytest.raises(PipelineError, match=f"^model {path} is damaged \\(not a complete .keras "
-                                            f"archive\\); fix: `dvc checkout {path}`"):
+                                            f"archive\\); fix: `dvc checkout --force {path}`"):
         load_model(path)
 
 

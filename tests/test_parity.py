@@ -27,8 +27,8 @@ def test_a_missing_damaged_or_stale_reference_names_the_fix(tmp_path, content, p
     with pytest.raises(PipelineError) as error:
         load_reference(path, 4)
     assert f"the Keras reference {path} {problem}" in str(error.value)
-    assert str(error.value).endswith(f"fix: `dvc checkout {path}`, or `dvc repro -s evaluate` "
-                                     "if that fails")
+    assert str(error.value).endswith(f"fix: `dvc checkout --force {path}`, or "
+                                     "`dvc repro -s evaluate` if that fails")
 
 
 def test_parity_counts_agreement_and_the_largest_gap():

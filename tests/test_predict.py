@@ -88,8 +88,8 @@ def test_a_missing_model_says_how_to_restore_it(tmp_path):
     result = predict(str(path), "--model", str(absent))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        f"error: model {absent} is missing; fix: `dvc checkout {absent}` restores the trained "
-        "one (`dvc repro train` builds it)")
+        f"error: model {absent} is missing; fix: `dvc checkout --force {absent}` restores the "
+        "trained one (`dvc repro train` builds it)")
 
 
 def test_a_model_for_other_pictures_fails_in_one_line(tmp_path):
@@ -102,5 +102,5 @@ def test_a_model_for_other_pictures_fails_in_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: model {other} maps input (None, 32, 32, 3) to output (None, 10), not a 28x28x1 "
-        f"digit to 10 probabilities; fix: `dvc checkout {other}` restores the trained one "
+        f"digit to 10 probabilities; fix: `dvc checkout --force {other}` restores the trained one "
         "(`dvc repro train` builds it)"]

@@ -241,7 +241,7 @@ def test_a_broken_model_shows_a_readable_error(site, broken):
     page = drive("load", f"{url}?model=broken/model.json")
     assert page["state"] == "error"
     assert page["error"].startswith("The model could not be loaded from broken/model.json.")
-    assert page["error"].endswith("in the repository, `dvc checkout web/dist` restores it.)")
+    assert page["error"].endswith("`dvc checkout --force web/dist` restores it.)")
     if broken == "no weights":  # named, not "byte length of Float32Array should be ..."
         assert "broken/group1-shard1of1.bin: HTTP 404 File not found." in page["error"]
     assert not [p for p in page["problems"] if not p.startswith("HTTP 404")]

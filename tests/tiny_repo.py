@@ -19,8 +19,8 @@ from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build",
               "tflite-convert", "tflite-verify"]
-WEB_SOURCES = ["package.json", "package-lock.json", "preprocess.js", "app.js", "sw.js",
-               "index.html", "style.css", "favicon.svg", "manifest.webmanifest", "icons"]
+WEB_SOURCES = ["package.json", "package-lock.json", "preprocess.js", "app.js", "picture-reader.js",
+               "sw.js", "index.html", "style.css", "favicon.svg", "manifest.webmanifest", "icons"]
 
 
 def run(repo: Path, *args: str, check: bool = True,

@@ -382,7 +382,7 @@ async function loadModel() {
   const loaded = await tf.loadGraphModel(MODEL_URL, { fetchFunc: fetchCountingBytes() })
     .catch((error) => {
       throw new Error(`The model could not be loaded from ${MODEL_URL}. ${error.message} `
-        + '(Deploy the whole built site; in the repository, `dvc checkout web/dist` restores '
+        + '(Deploy the whole built site; in the repository, `dvc checkout --force web/dist` restores '
         + 'it.)');
     });
   // The first run allocates and compiles; do it now so the first digit reads at full speed.

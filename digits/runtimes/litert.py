@@ -20,7 +20,7 @@ def litert_interpreter(model_path: str | Path) -> Interpreter:
         return Interpreter(model_path=str(model_path))
     except (ValueError, RuntimeError) as error:
         raise PipelineError(f"LiteRT cannot load {model_path} ({error}); "
-                            f"fix: `dvc checkout {model_path}`") from None
+                            f"fix: `dvc checkout --force {model_path}`") from None
 
 
 def predict_litert(model_path: str | Path, images: np.ndarray) -> np.ndarray:

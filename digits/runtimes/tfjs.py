@@ -43,6 +43,6 @@ def predict_tfjs(model_dir: str | Path, images: np.ndarray) -> np.ndarray:
             lines = result.stderr.strip().splitlines() or ["no output"]
             problem = next((line for line in lines if "rror" in line), lines[-1])
             raise PipelineError(f"TF.js could not run {model_dir} ({problem}); "
-                                f"fix: `dvc checkout {model_dir}`")
+                                f"fix: `dvc checkout --force {model_dir}`")
         print(result.stdout.strip())
         return np.fromfile(outputs, np.float32).reshape(len(images), -1)

@@ -1,0 +1,77 @@
+"""Each kind of damage a user meets: the stage that trips on it fails with one `error:` line
+whose fix is the cheapest command that repairs it, and after it nothing upstream reruns."""
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.tiny_repo import copy_of, digest, run, stages_run
+
+pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
+
+TFLITE = "android/app/src/main/assets/digits.tflite"
+
+
+@pytest.fixture(scope="module")
+def repo(tiny_pipeline, tmp_path_factory) -> Path:
+    return copy_of(tiny_pipeline, tmp_path_factory.mktemp("repairs") / "copy")
+
+
+def damage_in_place(path: Path) -> None:
+    """Change bytes in the middle of a file, keeping its size and modification time: what a
+    bad disk or a careless tool does, and what `dvc status` does not notice."""
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 8] = bytes(255 - b for b in data[middle:middle + 8])
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+
+
+def corrupt_model_json(path: Path) -> None:
+    path.write_text(path.read_text()[:100])
+
+
+# (what is damaged, how, the stage a user then runs, what its error line says)
+DAMAGE = [
+    ("data/mnist/t10k-labels-idx1-ubyte", damage_in_place, "evaluate",
+     "is damaged: its SHA-256 is not the one in params.yaml"),
+    ("models/model.keras", truncate, "evaluate", "is damaged (not a complete .keras archive)"),
+    (TFLITE, truncate, "tflite-verify", "LiteRT cannot load"),
+    ("web/model/model.json", corrupt_model_json, "tfjs-verify", "TF.js could not run"),
+    ("reports/evaluate/probabilities.npy", truncate, "tflite-verify",
+     "the Keras reference reports/evaluate/probabilities.npy is damaged"),
+]
+
+
+@pytest.mark.parametrize("path, damage, stage, problem", DAMAGE,
+                         ids=[f"{path}-{stage}" for path, _, stage, _ in DAMAGE])
+def test_the_fix_an_error_names_repairs_it_and_nothing_upstream_reruns(repo, path, damage, stage,
+                                                               problem):
+    target = repo / path
+    original = digest(target)
+    damage(target)
+
+    failed = run(repo, "dvc", "repro", "--single-item", "--force", stage, check=False)
+    assert failed.returncode != 0
+    assert "Traceback" not in failed.stderr
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, failed.stderr
+    assert problem in errors[0]
+    fix = re.search(r"fix: `([^`]+)`", errors[0]).group(1)
+    assert fix.startswith("dvc checkout"), errors[0]
+
+    run(repo, *shlex.split(fix))
+    assert digest(target) == original
+    # The failed stage's outputs come back from the run-cache, or it runs again; nothing
+    # upstream of it runs.
+    repaired = run(repo, "dvc", "repro")
+    assert set(stages_run(repaired.stdout)) <= {stage}, repaired.stdout
+    assert "Data and pipelines are up to date." in run(repo, "dvc", "status").stdout
