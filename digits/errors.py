@@ -19,4 +19,5 @@ def run(main: Callable[[], None]) -> None:
     except PipelineError as error:
         restore = ("; `dvc checkout` restores the last good outputs"
                    if os.environ.get("DVC_STAGE") else "")
-        sys.exit(f"error: {error}{restore}")
+        problem = " ".join(str(error).split())  # a converter's own message may span lines
+        sys.exit(f"error: {problem}{restore}")

@@ -81,9 +81,26 @@ def gunzip_if_compressed(data: bytes, limits: Limits) -> bytes:
         return read_at_most(file, limits, "decompressed, ")
 
 
+def _refuse_other_schemes(url: str) -> None:
+    if urllib.parse.urlsplit(url).scheme not in WEB_SCHEMES:
+        raise DownloadError(f"refusing to fetch {url}: only {' and '.join(WEB_SCHEMES)} URLs "
+                            "are fetched")
+
+
+class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) URLs only (urllib's own would follow one to ftp://)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _refuse_other_schemes(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_WebOnlyRedirects)
+
+
 def _stream(url: str, limits: Limits, accept: str | None, cancelled: threading.Event) -> bytes:
     request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    with urllib.request.urlopen(request, timeout=limits.timeout) as response:
+    with _OPENER.open(request, timeout=limits.timeout) as response:
         total = int(response.headers.get("Content-Length") or 0) or None
         if total is not None and total > limits.max_bytes:
             raise DownloadError(f"announces {total} B, {_too_large(limits)}")
@@ -103,9 +120,7 @@ def _stream(url: str, limits: Limits, accept: str | None, cancelled: threading.E
 def download(url: str, limits: Limits, accept: str | None = None) -> bytes:
     """GET an http(s) `url` with a progress bar, within the time and size limits; raise if
     the body is shorter than announced."""
-    if urllib.parse.urlsplit(url).scheme not in WEB_SCHEMES:
-        raise DownloadError(f"refusing to fetch {url}: only {' and '.join(WEB_SCHEMES)} URLs "
-                            "are fetched")
+    _refuse_other_schemes(url)
     outcome: dict[str, object] = {}
     cancelled = threading.Event()
 

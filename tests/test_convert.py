@@ -12,6 +12,7 @@ import pytest
 
 from digits.artifacts import model_version
 from digits.data import load_split, to_model_input
+from digits.export import convert_to_tflite
 from digits.model import build_model
 from digits.params import ModelParams
 from digits.runtimes.keras import predict_keras
@@ -195,6 +196,17 @@ def test_a_corrupted_tflite_artifact_is_caught_by_verify(workdir):
     result = verify_tflite(workdir, "truncated.tflite")
     assert result.returncode == 1
     assert "error: LiteRT cannot load truncated.tflite" in result.stderr
+
+
+def test_a_tflite_model_for_other_pictures_is_reported_as_such(workdir):
+    inputs = keras.Input((32, 32, 3))
+    other = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
+    (workdir / "cifar.tflite").write_bytes(convert_to_tflite(other, "none", np.empty(0)))
+    result = verify_tflite(workdir, "cifar.tflite")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: cifar.tflite maps input (32, 32, 3) to output (10,), not a 28x28x1 digit to 10 "
+        "probabilities; fix: `dvc checkout --force cifar.tflite`")
 
 
 @pytest.mark.parametrize(("convert", "out", "section", "bad"), [

