@@ -231,17 +231,26 @@ def test_a_dropped_or_chosen_picture_is_read_as_python_reads_it(site, trained, t
     assert result["notPicture"]["state"] == "ready"
 
 
-@pytest.mark.parametrize("broken", ["not JSON", "no weights"])
+@pytest.mark.parametrize("broken", ["not JSON", "no weights", "another shape"])
 def test_a_broken_model_shows_a_readable_error(site, broken):
     root, url = site
-    (root / "broken").mkdir()
     if broken == "not JSON":
+        (root / "broken").mkdir()
         (root / "broken" / "model.json").write_text("<html>404 Not Found</html>")
-    else:
+    elif broken == "no weights":
+        (root / "broken").mkdir()
         shutil.copy(root / "model" / "model.json", root / "broken" / "model.json")
+    else:
+        inputs = keras.Input((32, 32, 3))
+        cifar = keras.Model(inputs, keras.layers.Dense(5)(keras.layers.Flatten()(inputs)))
+        convert_to_tfjs(cifar, root / "broken", "none")
     page = drive("load", f"{url}?model=broken/model.json")
     assert page["state"] == "error"
-    assert page["error"].startswith("The model could not be loaded from broken/model.json.")
+    if broken == "another shape":
+        assert page["error"].startswith("The model at broken/model.json does not map a 28x28x1 "
+                                        "digit to 10 probabilities (it takes [32,32,3]).")
+    else:
+        assert page["error"].startswith("The model could not be loaded from broken/model.json.")
     assert page["error"].endswith("`dvc checkout --force web/dist` restores it.)")
     if broken == "no weights":  # named, not "byte length of Float32Array should be ..."
         assert "broken/group1-shard1of1.bin: HTTP 404 File not found." in page["error"]

@@ -386,7 +386,19 @@ async function loadModel() {
         + 'it.)');
     });
   // The first run allocates and compiles; do it now so the first digit reads at full speed.
-  const warmUp = tf.tidy(() => loaded.predict(tf.zeros([1, MNIST_SIZE, MNIST_SIZE, 1])));
+  // It also shows whether the model reads the page's 28x28 input and gives ten probabilities.
+  let warmUp = null;
+  try {
+    warmUp = tf.tidy(() => loaded.predict(tf.zeros([1, MNIST_SIZE, MNIST_SIZE, 1])));
+  } catch (error) {
+    console.warn(error.message);
+  }
+  if (`${warmUp?.shape}` !== '1,10') {
+    warmUp?.dispose();
+    throw new Error(`The model at ${MODEL_URL} does not map a ${MNIST_SIZE}x${MNIST_SIZE}x1 `
+      + `digit to 10 probabilities (it takes [${loaded.inputs[0]?.shape?.slice(1)}]). (Deploy `
+      + 'the whole built site; in the repository, `dvc checkout --force web/dist` restores it.)');
+  }
   await warmUp.data();
   warmUp.dispose();
   model = loaded;

@@ -1,7 +1,8 @@
 // Benchmark the deployable site in headless Chromium: the bytes of a first visit, how long
 // the page takes to be ready, unthrottled and on an emulated mid-range phone (1.6 Mbit/s
-// down, 150 ms round trip, 4x CPU slowdown, through CDP), and how long reading a drawn digit
-// takes. Prints figures; checks nothing.
+// down, 150 ms round trip, 4x CPU slowdown, through CDP), how long reading a drawn digit
+// takes, and what opening large pictures costs: the time to the answer and the longest the
+// page's main thread is blocked meanwhile. Prints figures; checks nothing.
 //
 //   node web/tools/bench-page.mjs [--site web/dist] [--loads 5] [--digits 100]
 //
@@ -11,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { crc32, deflateSync } from 'node:zlib';
 import { launchChromium } from './chromium.mjs';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -129,6 +131,88 @@ async function drawDigits(browser, url, count) {
   return { inference, latency, backend };
 }
 
+/** A greyscale PNG that declares width x height pixels but holds one row: a 100-byte file
+ * that would take width x height x 4 bytes to decode. */
+function pngClaiming(width, height) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([length, Buffer.from(type), data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth; colour type 0 (grey), no interlace
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(width + 1))),
+    chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Drop pictures on the page one at a time: a 24-megapixel photo of a 7 (JPEG and PNG, made
+ * in the page) and a small file claiming 20000x20000 pixels; for each, ms from the drop to
+ * the answer on show and the longest main-thread task meanwhile. */
+async function openPictures(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  await page.evaluate(async (claim) => {
+    const photo = new OffscreenCanvas(6000, 4000);
+    const pen = photo.getContext('2d');
+    pen.fillStyle = '#f4efe4';
+    pen.fillRect(0, 0, 6000, 4000);
+    pen.strokeStyle = '#22264a';
+    pen.lineWidth = 280;
+    pen.lineCap = pen.lineJoin = 'round';
+    pen.beginPath();
+    pen.moveTo(2100, 900);
+    pen.lineTo(3900, 900);
+    pen.lineTo(3000, 2200);
+    pen.lineTo(2700, 3300);
+    pen.stroke();
+    window.benchPictures = {
+      'photo.jpg': await photo.convertToBlob({ type: 'image/jpeg', quality: 0.9 }),
+      'photo.png': await photo.convertToBlob({ type: 'image/png' }),
+      'claims-20000x20000.png': new Blob([Uint8Array.from(atob(claim), (c) => c.charCodeAt(0))],
+        { type: 'image/png' }),
+    };
+    window.benchLongestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const { duration } of list.getEntries()) {
+        window.benchLongestTask = Math.max(window.benchLongestTask, duration);
+      }
+    }).observe({ type: 'longtask' });
+  }, pngClaiming(20000, 20000).toString('base64'));
+  const results = [];
+  for (const name of ['photo.jpg', 'photo.png', 'claims-20000x20000.png']) {
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#prediction[aria-busy="false"]');
+    const started = await page.evaluate((file) => {
+      window.benchLongestTask = 0;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([window.benchPictures[file]], file));
+      const started = performance.now();
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, cancelable: true }));
+      return started;
+    }, name);
+    await page.waitForFunction((file) => document.getElementById('prediction')
+      .getAttribute('aria-busy') === 'false' && (!document.getElementById('picture').hidden
+      || document.getElementById('summary').textContent.includes(file)), name,
+    { timeout: 120_000 });
+    results.push(await page.evaluate(({ file, t0 }) => ({
+      file,
+      bytes: window.benchPictures[file].size,
+      ms: performance.now() - t0,
+      longestTaskMs: window.benchLongestTask,
+      shown: document.getElementById('digit').textContent
+        || document.getElementById('summary').textContent,
+    }), { file: name, t0: started }));
+  }
+  await page.close();
+  return results;
+}
+
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (p) => sorted[Math.ceil(p * sorted.length) - 1];
@@ -158,6 +242,7 @@ async function main() {
       slow.push(await loadOnce(browser, url, SLOW_PHONE));
     }
     const { inference, latency, backend } = await drawDigits(browser, url, Number(values.digits));
+    const pictures = await openPictures(browser, url);
     console.log(`site ${site} in headless Chromium ${browser.version()}, TF.js on ${backend}`);
     console.log(`first visit: ${(fast[0].bytes / 1e6).toFixed(3)} MB over the wire `
       + '(uncompressed, as a plain static server sends it)');
@@ -171,6 +256,12 @@ async function main() {
       const { median, p95, n } = stats(figures);
       const ms = (value) => `${value.toFixed(value < 100 ? 1 : 0)} ms`.padStart(9);
       console.log(`${label.padEnd(44)}${ms(median)}${ms(p95)}${String(n).padStart(6)}`);
+    }
+    console.log('opening a dropped picture: ms to the answer, longest main-thread task (a task '
+      + 'is reported from 50 ms)');
+    for (const { file, bytes, ms, longestTaskMs, shown } of pictures) {
+      console.log(`  ${file.padEnd(24)}${(bytes / 1e6).toFixed(2).padStart(7)} MB`
+        + `${ms.toFixed(0).padStart(7)} ms${longestTaskMs.toFixed(0).padStart(6)} ms  ${shown}`);
     }
   } finally {
     await browser.close();
