@@ -7,6 +7,7 @@ driven by web/tests/drive-page.mjs (playwright-core), and this module checks wha
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +20,7 @@ from skimage.morphology import skeletonize
 
 from digits import params
 from digits.data import load_split
+from digits.drawn import read_drawn
 from digits.export import convert_to_tfjs
 from digits.idx import encode_idx
 from digits.model import build_model
@@ -345,6 +347,34 @@ def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(tra
     assert len(bundle) < (WEB / "node_modules/@tensorflow/tfjs/dist/tf.min.js").stat().st_size / 4
     manifest = json.loads((site / "manifest.webmanifest").read_text())
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def test_labelled_drawings_are_kept_across_reloads_exported_for_python_and_deleted(
+        site, tmp_path):
+    _, url = site
+    exported = tmp_path / "export.json"
+    seen = drive("keep", url, str(exported))
+    assert seen["problems"] == []
+    assert seen["empty"]["kept"] == "No drawings kept" and not seen["empty"]["exportEnabled"]
+    assert seen["keptFirst"]["kept"] == "1 drawing kept on this device"
+    assert seen["keptFirst"]["summary"] == "Kept as a 1."
+    assert seen["keptFirst"]["pad"] == seen["empty"]["pad"]  # cleared for the next one
+    assert seen["reloaded"]["kept"] == "2 drawings kept on this device"
+    assert seen["reloaded"]["exportEnabled"]
+    assert re.fullmatch(r"drawn-digits-\d{8}-\d{6}\.json", seen["exportName"])
+    assert seen["forgotten"]["kept"] == "No drawings kept"
+    assert not seen["forgotten"]["exportEnabled"]
+
+    drawn = read_drawn(exported)
+    assert drawn.labels.tolist() == [1, 7]
+    for image, page in zip(drawn.images, (seen["first"], seen["second"]), strict=True):
+        np.testing.assert_array_equal(image.flatten(), np.round(np.array(page["preview"]) * 255))
+    assert [len(strokes) for strokes in drawn.strokes] == [1, 1]
+    assert len(drawn.strokes[0][0]) >= 4
+    records = json.loads(exported.read_text())["digits"]
+    assert [r["read"] for r in records] == [int(seen["first"]["digit"]),
+                                            int(seen["second"]["digit"])]
+    assert {r["model"] for r in records} == {seen["first"]["modelVersion"]}
 
 
 def test_a_build_deletes_what_killed_builds_left_and_nothing_else(trained, tmp_path):

@@ -20,7 +20,8 @@ TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build",
               "tflite-convert", "tflite-verify"]
 WEB_SOURCES = ["package.json", "package-lock.json", "preprocess.js", "app.js", "picture-reader.js",
-               "sw.js", "index.html", "style.css", "favicon.svg", "manifest.webmanifest", "icons"]
+               "kept-digits.js", "sw.js", "index.html", "style.css", "favicon.svg",
+               "manifest.webmanifest", "icons"]
 
 
 def run(repo: Path, *args: str, check: bool = True,

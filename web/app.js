@@ -4,6 +4,7 @@
 // defines MODEL_VERSION, a short hash of the model files it ships, and MODEL_RELEASE, the
 // release it belongs to (params.yaml's `release`; empty between releases).
 import * as tf from '@tensorflow/tfjs';
+import { countKept, exportText, forgetKept, keep, keptDigits } from './kept-digits.js';
 import {
   MAX_PIXELS, MNIST_SIZE, NoInkError, PEN_WIDTH, preprocessInk,
 } from './preprocess.js';
@@ -21,11 +22,15 @@ const paper = $('paper');
 const picture = $('picture');
 const predictionBox = $('prediction');
 const preview = $('preview').getContext('2d');
+// Each bar is a button: tapping it keeps what is on show, labelled with its digit.
 const bars = Array.from({ length: 10 }, (_, digit) => {
-  const bar = document.createElement('li');
-  bar.innerHTML = `<span class="label">${digit}</span>`
-    + '<span class="track"><span class="fill"></span></span><span class="value">0%</span>';
-  $('bars').append(bar);
+  const item = document.createElement('li');
+  item.innerHTML = `<button type="button" disabled aria-label="${digit}: keep as a ${digit}">`
+    + `<span class="label">${digit}</span><span class="track"><span class="fill"></span></span>`
+    + '<span class="value">0%</span></button>';
+  $('bars').append(item);
+  const bar = item.firstElementChild;
+  bar.addEventListener('click', () => keepShown(digit));
   return bar;
 });
 
@@ -33,7 +38,8 @@ const strokes = []; // each a list of [x, y] points as fractions of the pad's wi
 let activePointer = null;
 let strokeRect = null;
 let pictureInput = null; // the model input of an opened picture, while it is shown
-let notice = null; // why the last picture opened could not be read, while the pad is empty
+let notice = null; // what the last action came to, while the pad is empty
+let shown = null; // the read on show: { input, read }
 let actions = 0; // the user's actions so far: a picture read for an earlier one is dropped
 let model = null;
 let predicting = false;
@@ -268,12 +274,14 @@ function showInput(input) {
 
 function showResult(input, { probabilities, ms }) {
   const best = probabilities.indexOf(Math.max(...probabilities));
+  shown = { input, read: best };
   $('digit').textContent = best;
   $('summary').textContent = `Looks like a ${best}: ${percent(probabilities[best])} sure`;
   bars.forEach((bar, digit) => {
     bar.style.setProperty('--p', probabilities[digit]);
     bar.classList.toggle('top', digit === best);
     bar.querySelector('.value').textContent = percent(probabilities[digit]);
+    bar.disabled = false;
   });
   showInput(input);
   $('timing').textContent = `${ms.toFixed(1)} ms to read`;
@@ -281,17 +289,62 @@ function showResult(input, { probabilities, ms }) {
 }
 
 function showEmpty() {
+  shown = null;
   $('digit').textContent = '';
   $('summary').textContent = notice ?? 'Draw a digit';
   bars.forEach((bar) => {
     bar.style.setProperty('--p', 0);
     bar.classList.remove('top');
     bar.querySelector('.value').textContent = '0%';
+    bar.disabled = true;
   });
   showInput(new Float32Array(MNIST_SIZE * MNIST_SIZE));
   $('timing').textContent = '–';
   $('timing').dataset.ms = '';
 }
+
+/** Keep what is on show (its strokes, if drawn, and the model's input) labelled `digit`,
+ * then clear the pad for the next one. */
+async function keepShown(digit) {
+  if (!shown) return;
+  const round = (value) => Math.round(value * 1e4) / 1e4;
+  await keep({
+    label: digit,
+    read: shown.read,
+    model: MODEL_VERSION,
+    kept: new Date().toISOString(),
+    strokes: pictureInput ? [] : strokes.map((stroke) => stroke.map(([x, y]) => [
+      round(Math.min(Math.max(x, 0), 1)), round(Math.min(Math.max(y, 0), 1))])),
+    input: Array.from(shown.input, (value) => Math.round(value * 255)),
+  });
+  clear();
+  notice = `Kept as a ${digit}.`;
+  showEmpty();
+  await showKept();
+}
+
+async function showKept() {
+  const count = await countKept();
+  $('kept-count').textContent = count === 0 ? 'No drawings kept'
+    : `${count} drawing${count === 1 ? '' : 's'} kept on this device`;
+  $('export').disabled = $('forget').disabled = count === 0;
+}
+
+$('export').addEventListener('click', async () => {
+  const file = new Blob([exportText(await keptDigits())], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(file);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  link.download = `drawn-digits-${stamp}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+});
+
+$('forget').addEventListener('click', async () => {
+  if (!window.confirm('Delete every drawing kept on this device?')) return;
+  await forgetKept();
+  await showKept();
+});
 
 /** Busy while a prediction is due or running, or a picture is being read. */
 function showBusy() {
@@ -415,4 +468,5 @@ function keepForOffline() {
 }
 
 showEmpty();
+showKept().catch((error) => console.warn(`Kept drawings are unavailable: ${error.message}`));
 loadModel().catch((error) => fail(error.message));

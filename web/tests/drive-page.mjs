@@ -119,6 +119,8 @@ function readPage(page) {
       pictureVisible: document.getElementById('picture').checkVisibility(),
       undoEnabled: !document.getElementById('undo').disabled,
       clearEnabled: !document.getElementById('clear').disabled,
+      kept: text('kept-count'),
+      exportEnabled: !document.getElementById('export').disabled,
       pad: document.getElementById('canvas').toDataURL(),
       preview: Array.from({ length: 28 * 28 }, (_, i) => preview.data[4 * i] / 255),
     };
@@ -269,6 +271,42 @@ const scenarios = {
     await settle(page);
     seen.large = brief(await readPage(page));
     seen.longestTaskMs = await page.evaluate(() => window.longestTaskMs);
+    return { ...seen, problems };
+  },
+
+  /**
+   * Keep labelled drawings: a 7 kept as a 1 (a misread corrected) and a 7 kept as a 7; a
+   * reload; the export saved to ARGUMENT (a file path); all deleted; a reload.
+   */
+  async keep(browser, url, exportPath) {
+    const { page, problems } = await openPage(browser, url);
+    const keepAs = async (digit, count) => {
+      await page.click(`#bars li:nth-child(${digit + 1}) button`);
+      await page.waitForFunction((n) => document.getElementById('kept-count').textContent
+        .startsWith(`${n} drawing`), count);
+      await settle(page);
+    };
+    const seen = { empty: await readPage(page) };
+    await drawWithMouse(page, SEVEN);
+    seen.first = await readPage(page);
+    await keepAs(1, 1);
+    seen.keptFirst = await readPage(page);
+    await drawWithMouse(page, SEVEN);
+    seen.second = await readPage(page);
+    await keepAs(7, 2);
+    await page.reload();
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.waitForFunction(() => document.getElementById('kept-count').textContent !== 'No drawings kept');
+    seen.reloaded = brief(await readPage(page));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    await download.saveAs(exportPath);
+    seen.exportName = download.suggestedFilename();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#forget');
+    await page.waitForFunction(() => document.getElementById('kept-count').textContent === 'No drawings kept');
+    await page.reload();
+    await page.waitForSelector('body[data-state="ready"]');
+    seen.forgotten = brief(await readPage(page));
     return { ...seen, problems };
   },
 

@@ -1,0 +1,76 @@
+"""Digits people drew in the apps and labelled themselves: the file the apps export.
+
+The web page (web/kept-digits.js) and the Android app write one JSON file:
+
+    {"format": "drawn-digits", "version": 1, "digits": [
+        {"label": 4,                  # the digit it is, as the person said
+         "read": 9,                   # what the model read (null if it read nothing)
+         "model": "2339378b1a42",     # the version of that model
+         "kept": "2026-11-28T08:00:00.000Z",
+         "strokes": [[[0.31, 0.25], [0.33, 0.27], ...], ...],
+                                      # each stroke's points, [x, y] as fractions of the
+                                      # pad's width and height; [] for an opened picture
+         "input": [0, 0, 17, ...]},   # the 28x28 input the model saw, row by row, 0-255
+        ...]}
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .data import MNIST_SIZE, NUM_CLASSES
+from .errors import PipelineError
+
+Point = tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]
+Digit = Annotated[int, Field(ge=0, lt=NUM_CLASSES)]
+Pixel = Annotated[int, Field(ge=0, le=255)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class DrawnDigit(_Strict):
+    label: Digit
+    read: Digit | None
+    model: str
+    kept: str
+    strokes: list[list[Point]]
+    input: Annotated[list[Pixel], Field(min_length=MNIST_SIZE ** 2, max_length=MNIST_SIZE ** 2)]
+
+
+class DrawnDigitsFile(_Strict):
+    format: Literal["drawn-digits"]
+    version: Literal[1]
+    digits: list[DrawnDigit]
+
+
+@dataclass(frozen=True)
+class DrawnDigits:
+    """Images (n, 28, 28) uint8 as the model saw them, their labels (n,), and their strokes."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    strokes: list[list[list[tuple[float, float]]]]
+
+
+def read_drawn(path: str | Path) -> DrawnDigits:
+    """Read an exported file of drawn digits, or raise a PipelineError naming what is wrong."""
+    try:
+        text = Path(path).read_text()
+    except FileNotFoundError:
+        raise PipelineError(f"{path}: no such file; fix: check the path") from None
+    try:
+        exported = DrawnDigitsFile.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        raise PipelineError(f"{path}: not a drawn-digits export ({where.lstrip('.') or 'file'}: "
+                            f"{first['msg']}); fix: export it again from the app") from None
+    digits = exported.digits
+    images = np.array([d.input for d in digits], np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE)
+    return DrawnDigits(images=images, labels=np.array([d.label for d in digits], np.uint8),
+                       strokes=[[list(map(tuple, s)) for s in d.strokes] for d in digits])
