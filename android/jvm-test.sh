@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The app's Android-free Kotlin (preprocessing, int8 quantization, probability formatting) and its
-# JUnit tests, compiled with Debian's kotlinc and run on the JVM: no Android SDK, no Gradle.
+# The app's Android-free Kotlin (preprocessing, int8 quantization, probability formatting, the
+# kept drawings and their export) and its JUnit tests, compiled with Debian's kotlinc and run
+# on the JVM: no Android SDK, no Gradle.
 # Usage: bash android/jvm-test.sh (from anywhere; installs the Debian packages it lacks, as root).
 # Writes only to android/build/jvm-test/, which it empties first.
 set -euo pipefail
@@ -15,7 +16,7 @@ hamcrest=/usr/share/java/hamcrest-core.jar
 stdlib=/usr/share/java/kotlin-stdlib.jar
 
 # The sources with no Android imports; Classifier, EaselView and MainActivity need the SDK.
-android_free=(Preprocessor.kt Quantization.kt Prediction.kt ModelVersion.kt)
+android_free=(Preprocessor.kt Quantization.kt Prediction.kt ModelVersion.kt KeptDigits.kt)
 
 if ! command -v kotlinc >/dev/null || ! command -v java >/dev/null \
         || [[ ! -f $junit || ! -f $hamcrest || ! -f $stdlib ]]; then
@@ -43,5 +44,6 @@ classes=()
 for test in "$tests"/*Test.kt; do
     classes+=("$package.$(basename "$test" .kt)")
 done
-java "${jvm_options[@]}" -cp "$build/classes:$junit:$hamcrest:$stdlib" \
-    "$package.JvmTestRunnerKt" "${classes[@]}"
+# KeptDigitsTest writes an export here, which tests/test_android.py reads with digits/drawn.py.
+java "${jvm_options[@]}" -Ddrawn.export="$build/drawn-digits.json" \
+    -cp "$build/classes:$junit:$hamcrest:$stdlib" "$package.JvmTestRunnerKt" "${classes[@]}"

@@ -12,6 +12,7 @@ import yaml
 from ai_edge_litert.interpreter import Interpreter
 
 from digits.artifacts import model_version
+from digits.drawn import read_drawn
 from digits.export import convert_to_tflite
 from digits.model import build_model
 from digits.params import ModelParams
@@ -42,10 +43,17 @@ def tflite_convert_out() -> str:
     return outs[0]
 
 
-def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm():
+@pytest.fixture(scope="module")
+def jvm_tests() -> subprocess.CompletedProcess:
+    """android/jvm-test.sh: the Android-free Kotlin's JUnit tests, run once for this module."""
     run = subprocess.run(["bash", "android/jvm-test.sh"], cwd=REPO, capture_output=True,
                          text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
+def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm(jvm_tests):
+    run = jvm_tests
     passed = re.findall(r"^PASS reproducesPython\[(.*)\]\(.*\.PreprocessorVectorsTest\)$",
                         run.stdout, re.MULTILINE)
     assert sorted(passed) == sorted(vector["name"] for vector in VECTORS)
@@ -55,6 +63,16 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm():
     assert re.search(r"^PASS bothAppsDrawWithTheSharedPenWidth\(", run.stdout, re.MULTILINE)
     assert re.search(r"^PASS hashesEachFilesNameAndBytesInNameOrder\(", run.stdout, re.MULTILINE)
     assert re.search(r"^\d+ passed, 0 failed$", run.stdout, re.MULTILINE), run.stdout
+
+
+def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
+    """KeptDigitsTest.kt keeps two labelled drawings and exports them, as the app's share
+    button does; digits/drawn.py, which reads the web page's exports, reads the file."""
+    assert re.search(r"^PASS keepsCountsExportsAndForgets\(", jvm_tests.stdout, re.MULTILINE)
+    drawn = read_drawn(REPO / "android/build/jvm-test/drawn-digits.json")
+    assert drawn.labels.tolist() == [4, 7]
+    assert drawn.images.flatten().tolist() == [i % 256 for i in range(784)] * 2
+    assert drawn.strokes == [[[(0.3, 0.2), (0.31, 0.6)], [(0.0, 1.0)]], []]
 
 
 def test_the_apps_model_version_is_the_pipelines(tmp_path):

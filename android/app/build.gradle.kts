@@ -34,5 +34,6 @@ android {
 
 dependencies {
     implementation(libs.litert)
+    implementation(libs.androidx.core) // FileProvider: the share sheet reads the export
     testImplementation(libs.junit)
 }
