@@ -39,7 +39,7 @@ let activePointer = null;
 let strokeRect = null;
 let pictureInput = null; // the model input of an opened picture, while it is shown
 let notice = null; // what the last action came to, while the pad is empty
-let shown = null; // the read on show: { input, read }
+let shown = null; // the read on show: { input, drawn (its strokes), read (the digit) }
 let actions = 0; // the user's actions so far: a picture read for an earlier one is dropped
 let model = null;
 let predicting = false;
@@ -82,8 +82,8 @@ function changed() {
 }
 
 function showPicture(file, input) {
-  const shown = picture.getAttribute('src');
-  if (shown) URL.revokeObjectURL(shown);
+  const previous = picture.getAttribute('src');
+  if (previous) URL.revokeObjectURL(previous);
   if (file) picture.src = URL.createObjectURL(file);
   else picture.removeAttribute('src');
   picture.hidden = !file;
@@ -183,6 +183,12 @@ function startPictureReader() {
     pictureReads.delete(data.id);
     showBusy();
   });
+  // A browser that cannot run the worker (no OffscreenCanvas) reads no picture.
+  pictureReader.addEventListener('error', () => {
+    pictureReads.forEach((resolve) => resolve({ problem: 'unreadable' }));
+    pictureReads.clear();
+    showBusy();
+  });
 }
 
 /** A picture file -> { input } (the model's input, as the shared definition makes it, computed
@@ -272,9 +278,10 @@ function showInput(input) {
   preview.putImageData(image, 0, 0);
 }
 
-function showResult(input, { probabilities, ms }) {
+/** Show what the model read in `input`, made from `drawn` (strokes; none for a picture). */
+function showResult(input, drawn, { probabilities, ms }) {
   const best = probabilities.indexOf(Math.max(...probabilities));
-  shown = { input, read: best };
+  shown = { input, drawn, read: best };
   $('digit').textContent = best;
   $('summary').textContent = `Looks like a ${best}: ${percent(probabilities[best])} sure`;
   bars.forEach((bar, digit) => {
@@ -313,7 +320,7 @@ async function keepShown(digit) {
     read: shown.read,
     model: MODEL_VERSION,
     kept: new Date().toISOString(),
-    strokes: pictureInput ? [] : strokes.map((stroke) => stroke.map(([x, y]) => [
+    strokes: shown.drawn.map((stroke) => stroke.map(([x, y]) => [
       round(Math.min(Math.max(x, 0), 1)), round(Math.min(Math.max(y, 0), 1))])),
     input: Array.from(shown.input, (value) => Math.round(value * 255)),
   });
@@ -366,7 +373,8 @@ async function predictWhileStale() {
       stale = false;
       lastStart = performance.now();
       const input = currentInput();
-      if (input) showResult(input, await predict(input));
+      const drawn = pictureInput ? [] : strokes.map((stroke) => stroke.slice());
+      if (input) showResult(input, drawn, await predict(input));
       else showEmpty();
     }
   } catch (error) {
