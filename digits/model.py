@@ -105,9 +105,21 @@ def compile_for_training(model_params: ModelParams, train_params: TrainParams,
     return model, trainer
 
 
+def _renumber_shared_objects(config: object, numbers: dict[int, int]) -> object:
+    """`config` with each `shared_object_id` (a Python object's id(): a memory address) given
+    a number in order of first appearance; equal ids keep sharing one number."""
+    if isinstance(config, dict):
+        return {key: numbers.setdefault(value, len(numbers) + 1) if key == "shared_object_id"
+                else _renumber_shared_objects(value, numbers) for key, value in config.items()}
+    if isinstance(config, list):
+        return [_renumber_shared_objects(value, numbers) for value in config]
+    return config
+
+
 def save_model(model: keras.Model, path: str | os.PathLike) -> None:
-    """Save `model` as a .keras archive whose bytes depend only on the model: Keras stamps
-    the save time into metadata.json and the weights member, which are fixed here."""
+    """Save `model` as a .keras archive whose bytes depend only on the model: Keras stamps the
+    save time into metadata.json and the members' times, and memory addresses into the config
+    (`shared_object_id`), which are fixed or renumbered here."""
     model.save(path)
     with zipfile.ZipFile(path) as archive:
         members = [(info, archive.read(info)) for info in archive.infolist()]
@@ -115,6 +127,8 @@ def save_model(model: keras.Model, path: str | os.PathLike) -> None:
         for info, data in members:
             if info.filename == "metadata.json":
                 data = json.dumps({**json.loads(data), "date_saved": _FIXED_DATE_SAVED}).encode()
+            elif info.filename == "config.json":
+                data = json.dumps(_renumber_shared_objects(json.loads(data), {})).encode()
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = info.compress_type
             archive.writestr(fixed, data)

@@ -71,6 +71,8 @@ def run_stage(workdir: Path, name: str, *args: str, check: bool = True,
     It runs in this process: TensorFlow's import (7 s) is paid once per test session, not
     once per run. `dvc repro` in the tiny pipeline runs every stage's real command line."""
     module = _module(name)
+    if "keras" in sys.modules:  # a fresh process's Keras: layer names count from the start
+        sys.modules["keras"].backend.clear_session()
     stdout, stderr = io.StringIO(), io.StringIO()
     argv = sys.argv
     sys.argv = [module, *args]

@@ -137,5 +137,5 @@ def test_a_download_with_no_good_mirror_fails_and_keeps_the_data(repo):
     result = run_stage(repo, "download", "--out", "data/mnist", check=False, env=env)
     assert result.returncode == 1
     assert "no mirror gave a valid train-images-idx3-ubyte" in result.stderr
-    assert "no-such-mirror: no such file" in result.stderr
+    assert "no-such-mirror for train-images-idx3-ubyte: no such file" in result.stderr
     assert {p.name: digest(p) for p in data_dir.iterdir()} == before
