@@ -48,7 +48,7 @@ class NoInkError(ValueError):
 
 def grey_from_rgba(rgba: np.ndarray) -> np.ndarray:
     """8-bit RGBA pixels (H, W, 4) -> grey (H, W) in [0, 1], composited on white paper."""
-    rgba = np.asarray(rgba, dtype=np.int64)
+    rgba = np.asarray(rgba, dtype=np.int32)  # every sum below fits in 32 bits
     alpha = rgba[..., 3:]
     rgb = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
     luma = (19595 * rgb[..., 0] + 38470 * rgb[..., 1] + 7471 * rgb[..., 2] + 32768) >> 16

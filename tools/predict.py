@@ -24,6 +24,8 @@ def grey_of(image: Image.Image) -> np.ndarray:
     16-bit and float pictures keep their grey levels."""
     if image.mode in _WIDE_MODES:
         return np.clip(np.asarray(image, np.float64) / _WIDE_MODES[image.mode], 0.0, 1.0)
+    if image.mode == "L":  # what grey_from_rgba gives for opaque grey, without 4 channels
+        return np.asarray(image) / 255.0
     return grey_from_rgba(np.asarray(image.convert("RGBA")))
 
 
