@@ -72,7 +72,7 @@ class EaselView @JvmOverloads constructor(
     val isEmpty: Boolean get() = strokes.isEmpty()
 
     /** The finished strokes: x, y pairs in fractions of the view's width and height. */
-    fun strokes(): List<FloatArray> = strokes.map { it.copyOf() }
+    fun finishedStrokes(): List<FloatArray> = strokes.map { it.copyOf() }
 
     init {
         val attributes =

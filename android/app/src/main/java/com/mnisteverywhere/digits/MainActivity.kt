@@ -86,7 +86,7 @@ class MainActivity : Activity() {
         shown = null
         if (easel.isEmpty) return show(null)
         val drawing = easel.drawing()
-        val strokes = easel.strokes()
+        val strokes = easel.finishedStrokes()
         worker.execute {
             val result = runCatching { read(drawing, strokes) }
             runOnUiThread {
