@@ -16,7 +16,6 @@ import keras
 import numpy as np
 import pytest
 from PIL import Image
-from skimage.morphology import skeletonize
 
 from digits import params
 from digits.data import load_split
@@ -25,6 +24,7 @@ from digits.export import convert_to_tfjs
 from digits.idx import encode_idx
 from digits.model import build_model
 from digits.preprocess import preprocess_grey
+from digits.tracing import pen_strokes
 from tests.conftest import REPO, edit_params, png_claiming, run_stage
 from tools.predict import read_grey
 
@@ -37,8 +37,6 @@ DRAWN_DIGITS = 100
 # A third of MNIST's training set, one epoch: 26 s of training, and 98 of the 100 drawn
 # digits below read right (all 60,000: 75 s and 99).
 TRAINING_DIGITS = 20_000
-UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smoothly than 28x28's
-PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
 
 
 @pytest.fixture(scope="module")
@@ -91,63 +89,6 @@ def drive(scenario: str, url: str, *args: str) -> dict:
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
-    """A one-pixel-wide skeleton -> polylines of (row, col) that cover each of its steps once."""
-    pixels = set(zip(*np.nonzero(skeleton), strict=True))
-
-    def neighbours(pixel):
-        y, x = pixel
-        around = [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                  if (dy or dx) and (y + dy, x + dx) in pixels]
-        # A diagonal step is redundant where two straight ones already join the same pixels.
-        return [(v, u) for v, u in around
-                if v == y or u == x or ((y, u) not in pixels and (v, x) not in pixels)]
-
-    degree = {pixel: len(neighbours(pixel)) for pixel in pixels}
-    walked = set()
-    lines = []
-    # Ends first, so a stroke runs end to end; then junctions; then closed loops (a 0).
-    for start in sorted(pixels, key=lambda p: (degree[p] != 1, degree[p] == 2, p)):
-        if degree[start] == 0:
-            lines.append([start])
-        while True:
-            line = [start]
-            while step := next((n for n in neighbours(line[-1])
-                                if frozenset((line[-1], n)) not in walked), None):
-                walked.add(frozenset((line[-1], step)))
-                line.append(step)
-            if len(line) == 1:
-                break
-            lines.append(line)
-    return lines
-
-
-def simplify(line: np.ndarray, tolerance: float) -> np.ndarray:
-    """Ramer-Douglas-Peucker: the fewest of a polyline's points that keep it within tolerance."""
-    if len(line) < 3:
-        return line
-    start, (dy, dx) = line[0], line[-1] - line[0]
-    offsets = line[1:-1] - start
-    length = np.hypot(dy, dx)
-    distances = (np.abs(dy * offsets[:, 1] - dx * offsets[:, 0]) / length if length
-                 else np.hypot(*offsets.T))
-    far = distances.argmax() + 1
-    if distances[far - 1] <= tolerance:
-        return line[[0, -1]]
-    return np.concatenate([simplify(line[:far + 1], tolerance)[:-1],
-                           simplify(line[far:], tolerance)])
-
-
-def pen_strokes(image: np.ndarray) -> list[list[list[float]]]:
-    """An MNIST digit (28x28 uint8) -> pen strokes that redraw it: its skeleton, traced into
-    polylines of [x, y] points in fractions of the 28x28 field (the pad's whole width)."""
-    big = Image.fromarray(image).resize((28 * UPSCALE,) * 2, Image.Resampling.BILINEAR)
-    size = 28 * UPSCALE
-    return [[[(x + 0.5) / size, (y + 0.5) / size]
-             for y, x in simplify(np.array(line, float), PEN_TOLERANCE * UPSCALE)]
-            for line in trace(skeletonize(np.asarray(big) > 127))]
 
 
 def test_javascript_unit_tests_pass():
