@@ -23,7 +23,8 @@ from digits.drawn import read_drawn
 from digits.export import convert_to_tfjs
 from digits.idx import encode_idx
 from digits.model import build_model
-from digits.preprocess import preprocess_grey
+from digits.preprocess import preprocess_grey, preprocess_ink
+from digits.rendering import draw_strokes
 from digits.tracing import pen_strokes
 from tests.conftest import REPO, edit_params, png_claiming, run_stage
 from tools.predict import read_grey
@@ -126,6 +127,13 @@ def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
     accuracy = 1 - len(wrong) / DRAWN_DIGITS
     print(f"drawn MNIST test digits read right: {accuracy:.0%}; wrong (index, label, read): "
           f"{wrong}")
+    # The page's drawing is Skia's (Chromium's canvas): digits/rendering.py draws the same.
+    gaps = [np.abs(preprocess_ink(draw_strokes(strokes, page["padSize"])).flatten()
+                   - np.array(page["preview"])) for strokes, page in zip(digits, drawn["read"],
+                                                                        strict=True)]
+    print(f"page input vs digits/rendering.py's: mean gap {np.mean(gaps):.4f}, "
+          f"largest {np.max(gaps):.3f}, largest mean of a digit {max(map(np.mean, gaps)):.4f}")
+    assert np.max(gaps) < 0.05 and np.mean(gaps) < 0.002  # 0.016 and 0.0001 when measured
     assert accuracy >= 0.95, f"{len(wrong)} of {DRAWN_DIGITS} misread: {wrong}"
 
 

@@ -122,6 +122,7 @@ function readPage(page) {
       kept: text('kept-count'),
       exportEnabled: !document.getElementById('export').disabled,
       pad: document.getElementById('canvas').toDataURL(),
+      padSize: document.getElementById('canvas').width,
       preview: Array.from({ length: 28 * 28 }, (_, i) => preview.data[4 * i] / 255),
     };
   });
@@ -157,7 +158,8 @@ const scenarios = {
     const read = [];
     for (const strokes of digits) {
       await drawQuickly(page, cdp, strokes);
-      read.push(brief(await readPage(page)));
+      const { pad, ...seen } = await readPage(page);
+      read.push(seen);
       await page.keyboard.press('Escape');
       await settle(page);
     }
