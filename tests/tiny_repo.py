@@ -19,9 +19,6 @@ from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build",
               "tflite-convert", "tflite-verify"]
-WEB_SOURCES = ["package.json", "package-lock.json", "preprocess.js", "app.js", "picture-reader.js",
-               "kept-digits.js", "sw.js", "index.html", "style.css", "favicon.svg",
-               "manifest.webmanifest", "icons"]
 
 
 def run(repo: Path, *args: str, check: bool = True,
@@ -55,9 +52,14 @@ def make_tiny_repo(root: Path) -> Path:
         shutil.copytree(REPO / package, repo / package,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
-    for name in WEB_SOURCES:
-        source = REPO / "web" / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / "web" / name)
+    # The page's sources: what web-build reads (test_deps keeps that list exact), and the
+    # package.json that makes its .js files ES modules for Node.
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
+    web_files = {dep for dep in stages["web-build"]["deps"]
+                 if dep.startswith("web/") and not dep.startswith(("web/tools/", "web/model"))}
+    for name in sorted(web_files | {"web/package.json"}):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, repo / name)
     (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["download"]["files"] = digests

@@ -103,6 +103,16 @@ async function drawWithFinger(page, stroke) {
   await settle(page);
 }
 
+/** Drop a file (its name and bytes) on the pad, as a file dragged from the desktop is. */
+async function dropFile(page, name, bytes) {
+  const dataTransfer = await page.evaluateHandle(({ base64, fileName }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], fileName));
+    return transfer;
+  }, { base64: bytes.toString('base64'), fileName: name });
+  await page.dispatchEvent('#canvas', 'drop', { dataTransfer });
+}
+
 function readPage(page) {
   return page.evaluate(() => {
     const text = (id) => document.getElementById(id).textContent.trim();
@@ -204,13 +214,7 @@ const scenarios = {
       await settle(page);
       return readPage(page);
     };
-    const dataTransfer = await page.evaluateHandle(({ base64, name }) => {
-      const transfer = new DataTransfer();
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], name, { type: 'image/png' }));
-      return transfer;
-    }, { base64: (await readFile(imageFile)).toString('base64'), name: path.basename(imageFile) });
-    await page.dispatchEvent('#canvas', 'drop', { dataTransfer });
+    await dropFile(page, path.basename(imageFile), await readFile(imageFile));
     const dropped = await pictureRead();
     await page.click('#clear');
     await settle(page);
@@ -243,33 +247,26 @@ const scenarios = {
         }
       }).observe({ type: 'longtask' });
     });
-    const drop = async (name, bytes) => {
-      const dataTransfer = await page.evaluateHandle(({ base64, name }) => {
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
-        return transfer;
-      }, { base64: bytes.toString('base64'), name });
-      await page.dispatchEvent('#canvas', 'drop', { dataTransfer });
-    };
-    const dropFile = async (key) => drop(path.basename(files[key]), await readFile(files[key]));
+    const drop = async (key) => dropFile(page, path.basename(files[key]),
+      await readFile(files[key]));
     const seen = {};
     await drawWithMouse(page, SEVEN);
     seen.seven = brief(await readPage(page));
-    await drop('notes.txt', Buffer.from('not a picture'));
+    await dropFile(page, 'notes.txt', Buffer.from('not a picture'));
     await settle(page);
     seen.notPicture = await readPage(page);
-    await dropFile('huge');
+    await drop('huge');
     await settle(page);
     seen.huge = brief(await readPage(page));
-    await dropFile('large');
-    await dropFile('small');
+    await drop('large');
+    await drop('small');
     await settle(page);
     seen.largeThenSmall = brief(await readPage(page));
-    await dropFile('large');
+    await drop('large');
     await drawWithMouse(page, [[[0.5, 0.2], [0.5, 0.8]]], { wait: false });
     await settle(page);
     seen.largeThenStroke = brief(await readPage(page));
-    await dropFile('large');
+    await drop('large');
     await settle(page);
     seen.large = brief(await readPage(page));
     seen.longestTaskMs = await page.evaluate(() => window.longestTaskMs);
@@ -298,14 +295,16 @@ const scenarios = {
     await keepAs(7, 2);
     await page.reload();
     await page.waitForSelector('body[data-state="ready"]');
-    await page.waitForFunction(() => document.getElementById('kept-count').textContent !== 'No drawings kept');
+    await page.waitForFunction(() => document.getElementById('kept-count').textContent
+      !== 'No drawings kept');
     seen.reloaded = brief(await readPage(page));
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
     await download.saveAs(exportPath);
     seen.exportName = download.suggestedFilename();
     page.once('dialog', (dialog) => dialog.accept());
     await page.click('#forget');
-    await page.waitForFunction(() => document.getElementById('kept-count').textContent === 'No drawings kept');
+    await page.waitForFunction(() => document.getElementById('kept-count').textContent
+      === 'No drawings kept');
     await page.reload();
     await page.waitForSelector('body[data-state="ready"]');
     seen.forgotten = brief(await readPage(page));
