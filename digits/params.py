@@ -58,6 +58,18 @@ def _not_empty(value: list | dict) -> list | dict:
     return value
 
 
+def _low_high(bounds: list[float]) -> tuple[float, float]:
+    if bounds[0] > bounds[1]:
+        raise Invalid("[low, high] with low <= high")
+    return bounds[0], bounds[1]
+
+
+def _range(**limits: float) -> Any:
+    """[low, high], each within `limits` (pydantic's gt, ge, lt, le)."""
+    return Annotated[list[Annotated[float, Field(**limits)]], Field(min_length=2, max_length=2),
+                     AfterValidator(_low_high)]
+
+
 Sha256 = Annotated[str, AfterValidator(_sha256)]
 PositiveInt = Annotated[int, Field(gt=0)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
@@ -146,6 +158,18 @@ class ModelSection(Section):
         return self.presets[self.preset]
 
 
+class DrawnParams(Section):
+    """How the draw-mnist stage draws MNIST digits again as people draw them on the apps' pads:
+    ranges each digit's style is picked from (digits/handwriting.py), lengths in pad sides."""
+
+    seed: int
+    pad: Annotated[int, Field(ge=MNIST_SIZE, le=4096)]  # the pad's side in pixels
+    pen_width: _range(gt=0, lt=0.5)
+    slant: _range(ge=-1, le=1)
+    size: _range(gt=0, le=1)
+    speed: _range(gt=0, le=1)
+
+
 class TrainParams(Section):
     seed: int
     epochs: PositiveInt
@@ -155,6 +179,7 @@ class TrainParams(Section):
     lr_schedule: Literal["constant", "cosine"]
     weight_averaging: Annotated[float, Field(ge=0, lt=1)]
     validation_split: Annotated[float, Field(gt=0, lt=1)]
+    drawn_fraction: Annotated[float, Field(ge=0, le=1)]  # of training digits added drawn too
     strategy: Literal["default", "mirrored", "multi_worker"]
     cpu_devices: PositiveInt
 

@@ -1,4 +1,5 @@
-"""Train the CNN on MNIST's training set; log curves with dvclive; save the Keras model.
+"""Train the CNN on MNIST's training set, with a fraction of its digits added again as drawn
+in the apps (`train.drawn_fraction`); log curves with dvclive; save the Keras model.
 
 `train.strategy` spreads training over devices or machines: `mirrored` copies the model to
 every local device (GPUs, or `train.cpu_devices` logical CPUs), `multi_worker` to every
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import keras
+import numpy as np
 import tensorflow as tf
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
@@ -43,9 +45,20 @@ def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy
     return tf.distribute.get_strategy()
 
 
+def with_drawn(images: np.ndarray, labels: np.ndarray, drawn: np.ndarray, fraction: float,
+               seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The training digits plus the drawn versions (`drawn`, in the same order) of `fraction`
+    of them, picked at random by `seed`."""
+    chosen = np.sort(np.random.default_rng(seed).choice(
+        len(images), size=round(fraction * len(images)), replace=False))
+    return np.concatenate([images, drawn[chosen]]), np.concatenate([labels, labels[chosen]])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser.add_argument("--drawn", required=True,
+                        help="directory of the same digits drawn as in the apps (draw-mnist's)")
     parser.add_argument("--model", required=True, help="where to save the .keras model")
     parser.add_argument("--live", required=True, help="dvclive directory for training curves")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write (training time)")
@@ -58,8 +71,18 @@ def main() -> None:
     keras.utils.set_random_seed(train_params.seed)
     tf.config.experimental.enable_op_determinism()
     images, labels = load_split(args.data, "train", checksums)
+    drawn, drawn_labels = load_split(args.drawn, "train")
+    if not np.array_equal(drawn_labels, labels):
+        raise PipelineError(f"{args.drawn} does not hold {args.data}'s training digits drawn; "
+                            "fix: `dvc repro -s draw-mnist`")
     (x_train, y_train), (x_val, y_val) = split_validation(
-        to_model_input(images), labels, train_params.validation_split)
+        images, labels, train_params.validation_split)
+    mnist_count = len(x_train)
+    x_train, y_train = with_drawn(x_train, y_train, drawn[:mnist_count],
+                                  train_params.drawn_fraction, train_params.seed)
+    x_train, x_val = to_model_input(x_train), to_model_input(x_val)
+    print(f"{len(x_train)} training digits ({len(x_train) - mnist_count} of them drawn), "
+          f"{len(x_val)} held out")
 
     with strategy.scope():
         model, trainer = compile_for_training(model_params, train_params, len(x_train))
