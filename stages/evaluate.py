@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from digits import params
 from digits.atomic import atomic_output
 from digits.data import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
+from digits.drawn import write_drawn_metrics
 from digits.errors import run
 from digits.model import load_model
 from digits.runtimes.keras import predict_keras
@@ -60,7 +61,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
     parser.add_argument("--model", required=True, help="the trained .keras model")
+    parser.add_argument("--drawn", required=True,
+                        help="directory of the drawn MNIST digits (draw-mnist's)")
+    parser.add_argument("--kept", required=True,
+                        help="directory of the digits people kept (collect-kept's)")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
+    parser.add_argument("--drawn-metrics", required=True,
+                        help="metrics JSON to write for the drawn digits")
     parser.add_argument("--per-digit", required=True, help="precision and recall per digit (JSON)")
     parser.add_argument("--confusion", required=True, help="confusion plot data (JSON) to write")
     parser.add_argument("--mistakes", required=True, help="PNG of misclassified digits to write")
@@ -77,6 +84,8 @@ def main() -> None:
     metrics, _ = classification_metrics(labels, probabilities)
     predictions = probabilities.argmax(axis=1)
     print(f"test accuracy {metrics['accuracy']:.4f}, loss {metrics['loss']:.4f}")
+    write_drawn_metrics("Keras", lambda inputs: predict_keras(model, inputs), args.drawn,
+                        args.kept, args.drawn_metrics)
 
     with atomic_output(args.metrics) as tmp:
         summary = {"accuracy": metrics["accuracy"], "loss": metrics["loss"],

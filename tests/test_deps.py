@@ -144,10 +144,10 @@ def test_the_apps_preprocessing_reaches_the_pipeline_only_through_the_drawn_digi
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    for name in ("dvc.yaml", "stages", "digits", "tools", "web/tools", "web/preprocess.js",
-                 "web/app.js", "web/kept-digits.js", "web/picture-reader.js", "web/sw.js",
-                 "web/index.html", "web/style.css", "web/favicon.svg", "web/manifest.webmanifest",
-                 "web/icons", "web/package-lock.json"):
+    for name in ("dvc.yaml", "data/exported", "stages", "digits", "tools", "web/tools",
+                 "web/preprocess.js", "web/app.js", "web/kept-digits.js", "web/picture-reader.js",
+                 "web/sw.js", "web/index.html", "web/style.css", "web/favicon.svg",
+                 "web/manifest.webmanifest", "web/icons", "web/package-lock.json"):
         source, target = REPO / name, tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():

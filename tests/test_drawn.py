@@ -3,8 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from digits.drawn import read_drawn
+from digits.data import load_split
+from digits.drawn import drawn_metrics, read_drawn
 from digits.errors import PipelineError
+from digits.idx import encode_idx
+from tests.conftest import run_stage
 
 
 def digit(label: int = 4, **changes) -> dict:
@@ -54,3 +57,62 @@ def test_a_file_that_is_not_json_is_named(tmp_path):
     path.write_text("<html>")
     with pytest.raises(PipelineError, match=r"not a drawn-digits export .*fix: export it again"):
         read_drawn(path)
+
+
+def kept(out) -> tuple[np.ndarray, np.ndarray]:
+    return load_split(out, "kept")
+
+
+def test_exports_merge_into_one_set_each_drawing_once(tmp_path):
+    exports = tmp_path / "exported"
+    exports.mkdir()
+    (exports / "README.md").write_text("not an export")
+    first = [digit(4), digit(7, input=[9] * 784)]
+    export(exports / "drawn-digits-20261127.json", first)
+    export(exports / "drawn-digits-20261128.json", [*first, digit(1, input=[0] * 784)])
+    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    assert "3 kept digits from 2 export(s)" in result.stdout
+    images, labels = kept(tmp_path / "kept")
+    assert labels.tolist() == [4, 7, 1]
+    assert images[1].tolist() == [[9] * 28] * 28
+
+
+def test_no_exports_make_an_empty_set(tmp_path):
+    (tmp_path / "exported").mkdir()
+    run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    images, labels = kept(tmp_path / "kept")
+    assert images.shape == (0, 28, 28) and labels.shape == (0,)
+
+
+def test_a_bad_export_names_the_file_and_writes_nothing(tmp_path):
+    exports = tmp_path / "exported"
+    exports.mkdir()
+    export(exports / "good.json", [digit(4)])
+    export(exports / "half.json", [digit(11)])
+    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept",
+                       check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "half.json: not a drawn-digits export" in result.stderr
+    assert not (tmp_path / "kept").exists()
+
+
+def test_drawn_metrics_measure_the_kept_digits_only_when_there_are_some(tmp_path):
+    images = np.zeros((4, 28, 28), np.uint8)
+    images[:, 0, 0] = [0, 1, 2, 3]  # each image says which digit the fake model reads
+    write_set(tmp_path / "drawn", "t10k", images, np.array([0, 1, 2, 9], np.uint8))
+    write_set(tmp_path / "kept", "kept", images[:0], np.zeros(0, np.uint8))
+
+    def predict(inputs):
+        return np.eye(10)[np.round(inputs[:, 0, 0, 0] * 255).astype(int)]
+
+    assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {"accuracy": 0.75}
+    write_set(tmp_path / "kept", "kept", images[:2], np.array([5, 1], np.uint8))
+    assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {
+        "accuracy": 0.75, "kept_accuracy": 0.5, "kept_digits": 2}
+
+
+def write_set(directory, split, images, labels) -> None:
+    directory.mkdir(exist_ok=True)
+    (directory / f"{split}-images-idx3-ubyte").write_bytes(encode_idx(images))
+    (directory / f"{split}-labels-idx1-ubyte").write_bytes(encode_idx(labels))

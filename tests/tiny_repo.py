@@ -17,7 +17,8 @@ from filelock import FileLock
 from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
-ALL_STAGES = ["download", "train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build",
+ALL_STAGES = ["download", "draw-mnist", "collect-kept", "train", "evaluate", "tfjs-convert",
+              "tfjs-verify", "web-build",
               "tflite-convert", "tflite-verify"]
 
 
@@ -48,7 +49,7 @@ def make_tiny_repo(root: Path) -> Path:
     repo.mkdir()
     for name in ("dvc.yaml", ".gitignore"):
         shutil.copy(REPO / name, repo / name)
-    for package in ("stages", "digits"):
+    for package in ("stages", "digits", "data/exported"):
         shutil.copytree(REPO / package, repo / package,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
