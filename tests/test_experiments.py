@@ -7,7 +7,7 @@ import time
 import pytest
 import yaml
 
-from tests.tiny_repo import ALL_STAGES, copy_of, run, stages_run
+from tests.tiny_repo import MODEL_STAGES, copy_of, run, stages_run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 def test_a_queued_sweep_reruns_what_its_params_touch_and_the_run_cache_restores_the_rest(
         tiny_pipeline, tmp_path):
     """A sweep of two experiments that both train 2 epochs (the committed run trained 1) and
-    differ in an evaluate param. The first to run reruns every stage after download; the
+    differ in an evaluate param. The first to run reruns every stage after the data's; the
     second reruns evaluate alone: every other stage comes back from the run-cache, so its lock
     file records the very outputs (hashes) of the first."""
     repo = copy_of(tiny_pipeline, tmp_path / "copy")
@@ -47,12 +47,12 @@ def test_a_queued_sweep_reruns_what_its_params_touch_and_the_run_cache_restores_
     first, second = sorted(experiments, key=lambda exp: -len(stages_run(exp["log"])))
     assert {first["misclassified_max"], second["misclassified_max"]} == {5, 10}
 
-    assert stages_run(first["log"]) == ALL_STAGES[1:]
+    assert stages_run(first["log"]) == MODEL_STAGES
     assert first["lock"]["download"] == committed["download"]
     assert first["lock"]["train"]["outs"] != committed["train"]["outs"]
 
     assert stages_run(second["log"]) == ["evaluate"]
-    for stage in ALL_STAGES[1:]:
+    for stage in MODEL_STAGES:
         if stage != "evaluate":
             assert f"Stage '{stage}' is cached - skipping run" in second["log"], stage
             assert second["lock"][stage]["outs"] == first["lock"][stage]["outs"], stage

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -15,6 +16,9 @@ pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 @pytest.fixture(scope="module")
 def repo(tiny_pipeline, tmp_path_factory) -> Path:
     return copy_of(tiny_pipeline, tmp_path_factory.mktemp("pipeline") / "copy")
+
+
+RUNTIMES = ("keras", "tfjs", "tflite")
 
 
 def reset(repo: Path) -> None:
@@ -36,7 +40,8 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
     metrics = json.loads(run(repo, "dvc", "metrics", "show", "--json").stdout)
     by_file = {path: entry["data"] for path, entry in next(iter(metrics.values()))["data"].items()}
     assert set(by_file) == {f"reports/metrics/{name}.json"
-                            for name in ("train", "keras", "tfjs", "tflite", "web")}
+                            for name in ("train", "keras", "tfjs", "tflite", "web", "drawn/keras",
+                                         "drawn/tfjs", "drawn/tflite")}
     keras_figures = by_file["reports/metrics/keras.json"]
     assert set(keras_figures) == {"accuracy", "loss", "size_bytes"}
     assert keras_figures["size_bytes"] == (repo / "models" / "model.keras").stat().st_size
@@ -50,6 +55,10 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
         assert parity["accuracy"] == keras_figures["accuracy"]
         files = list(artifact.iterdir()) if artifact.is_dir() else [artifact]
         assert parity["size_bytes"] == sum(file.stat().st_size for file in files)
+
+    drawn = [by_file[f"reports/metrics/drawn/{runtime}.json"] for runtime in RUNTIMES]
+    assert all(set(figures) == {"accuracy"} for figures in drawn)  # no kept digits yet
+    assert drawn[0]["accuracy"] == drawn[1]["accuracy"] == drawn[2]["accuracy"]
 
     site = by_file["reports/metrics/web.json"]
     assert site["model_version"] == by_file["reports/metrics/tfjs.json"]["model_version"]
@@ -72,7 +81,8 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
 def test_the_default_metrics_table_fits_120_columns(repo):
     table = run(repo, "dvc", "metrics", "show").stdout
     rows = table.strip().splitlines()
-    assert len(rows) == 6, table  # a header, then train, Keras, TF.js, LiteRT and the site
+    # a header, then train, Keras, TF.js, LiteRT and the site, and the drawn digits' three
+    assert len(rows) == 9, table
     assert max(len(row) for row in rows) <= 120, table
 
 
@@ -92,6 +102,7 @@ def test_a_second_repro_has_nothing_to_do(repo):
     ("tflite.quantization", "dynamic", ["tflite-convert", "tflite-verify"]),
     # verify reruns only if the converted file changes, which a dry run cannot know
     ("tflite.representative_images", 50, ["tflite-convert"]),
+    ("drawn.seed", 1, ["draw-mnist"]),  # then whatever reads the drawn digits, as above
 ])
 def test_a_param_reruns_only_the_stages_that_read_it(repo, param, value, expected):
     section, key = param.split(".")
@@ -100,6 +111,28 @@ def test_a_param_reruns_only_the_stages_that_read_it(repo, param, value, expecte
         assert stages_run(run(repo, "dvc", "repro", "--dry").stdout) == expected
     finally:
         run(repo, "git", "checkout", "--", "params.yaml")  # a dry run changes nothing else
+
+
+def test_exported_digits_put_in_data_exported_are_measured_in_every_runtime(repo):
+    """Point 3 of issue 23: the kept digits' accuracy appears beside the drawn set's once an
+    export is added, and only the stages that read them run."""
+    model_input = np.zeros(28 * 28, int)
+    digits = [{"label": label, "read": None, "model": "test", "kept": "2026-11-28T08:00:00Z",
+               "strokes": [], "input": model_input.tolist()} for label in (3, 5)]
+    export = {"format": "drawn-digits", "version": 1, "digits": digits}
+    (repo / "data" / "exported" / "drawn-digits-20261128.json").write_text(json.dumps(export))
+    try:
+        result = run(repo, "dvc", "repro")
+        assert stages_run(result.stdout) == ["collect-kept", "evaluate", "tfjs-verify",
+                                             "tflite-verify"]
+        for runtime in RUNTIMES:
+            figures = json.loads(
+                (repo / "reports" / "metrics" / "drawn" / f"{runtime}.json").read_text())
+            assert figures["kept_digits"] == 2 and figures["kept_accuracy"] in (0, 0.5, 1)
+        assert "kept_accuracy" in run(repo, "dvc", "metrics", "show").stdout
+    finally:
+        (repo / "data" / "exported" / "drawn-digits-20261128.json").unlink()
+        reset(repo)
 
 
 def test_editing_a_preset_that_is_not_chosen_reruns_nothing(repo):

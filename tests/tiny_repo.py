@@ -17,9 +17,10 @@ from filelock import FileLock
 from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
-ALL_STAGES = ["download", "draw-mnist", "collect-kept", "train", "evaluate", "tfjs-convert",
-              "tfjs-verify", "web-build",
-              "tflite-convert", "tflite-verify"]
+DATA_STAGES = ["download", "draw-mnist", "collect-kept"]
+MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build", "tflite-convert",
+                "tflite-verify"]
+ALL_STAGES = DATA_STAGES + MODEL_STAGES
 
 
 def run(repo: Path, *args: str, check: bool = True,
