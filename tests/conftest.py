@@ -8,6 +8,7 @@ import http.server
 import io
 import os
 import runpy
+import shutil
 import struct
 import subprocess
 import sys
@@ -135,6 +136,17 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
                 (directory / name).write_bytes(content)
             digests[name] = hashlib.sha256(content).hexdigest()
     return digests
+
+
+def stand_in_drawn_digits(workdir: Path) -> None:
+    """workdir/drawn: the MNIST files of workdir/data copied where draw-mnist's drawings go,
+    and workdir/kept: no kept digits. For tests of other stages: at train.drawn_fraction 0
+    training reads only the drawn labels, and what the drawn figures are is not under test."""
+    shutil.copytree(workdir / "data", workdir / "drawn", dirs_exist_ok=True)
+    (workdir / "kept").mkdir(exist_ok=True)
+    (workdir / "kept" / "kept-images-idx3-ubyte").write_bytes(
+        encode_idx(np.zeros((0, MNIST_SIZE, MNIST_SIZE), np.uint8)))
+    (workdir / "kept" / "kept-labels-idx1-ubyte").write_bytes(encode_idx(np.zeros(0, np.uint8)))
 
 
 def png_claiming(width: int, height: int, rows: int) -> bytes:

@@ -17,7 +17,7 @@ from digits.model import build_model
 from digits.params import ModelParams
 from digits.runtimes.keras import predict_keras
 from digits.runtimes.litert import predict_litert
-from tests.conftest import REPO, edit_params, run_stage, tiny_mnist
+from tests.conftest import REPO, edit_params, run_stage, stand_in_drawn_digits, tiny_mnist
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -43,7 +43,11 @@ def workdir(tmp_path_factory) -> Path:
     model.save(workdir / "model.keras")
     test_images, _ = load_split(workdir / "data", "t10k")
     np.save(workdir / "reference.npy", predict_keras(model, to_model_input(test_images)))
+    stand_in_drawn_digits(workdir)
     return workdir
+
+
+DRAWN = ("--drawn", "drawn", "--kept", "kept")
 
 
 def keras_probabilities(workdir: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +62,8 @@ def convert_tfjs(workdir: Path, out: str = "tfjs") -> subprocess.CompletedProces
 
 def verify_tfjs(workdir: Path, model_dir: str = "tfjs") -> subprocess.CompletedProcess:
     return run_stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--reference",
-                     "reference.npy", "--data", "data", "--metrics", "tfjs.json", check=False)
+                     "reference.npy", "--data", "data", *DRAWN, "--metrics", "tfjs.json",
+                     "--drawn-metrics", "drawn-tfjs.json", check=False)
 
 
 def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProcess:
@@ -68,7 +73,8 @@ def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProc
 
 def verify_tflite(workdir: Path, model: str = TFLITE) -> subprocess.CompletedProcess:
     return run_stage(workdir, "tflite_verify", "--tflite", model, "--reference", "reference.npy",
-                     "--data", "data", "--metrics", "tflite.json", check=False)
+                     "--data", "data", *DRAWN, "--metrics", "tflite.json",
+                     "--drawn-metrics", "drawn-tflite.json", check=False)
 
 
 def largest_probability_gap(verify_output: str) -> float:

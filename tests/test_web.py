@@ -26,7 +26,7 @@ from digits.model import build_model
 from digits.preprocess import preprocess_grey, preprocess_ink
 from digits.rendering import draw_strokes
 from digits.tracing import pen_strokes
-from tests.conftest import REPO, edit_params, png_claiming, run_stage
+from tests.conftest import REPO, edit_params, png_claiming, run_stage, stand_in_drawn_digits
 from tools.predict import read_grey
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -60,8 +60,9 @@ def trained(tmp_path_factory) -> Path:
         (workdir / "data" / name).write_bytes(content)
         checksums[name] = hashlib.sha256(content).hexdigest()
     edit_params(workdir, "download", files=checksums)
-    run_stage(workdir, "train", "--data", "data", "--model", "model.keras", "--live", "live",
-              "--metrics", "train.json")
+    stand_in_drawn_digits(workdir)
+    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", "model.keras",
+              "--live", "live", "--metrics", "train.json")
     run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", "tfjs")
     build_site(workdir, "tfjs", "site")
     return workdir
