@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import yaml
 
@@ -116,9 +115,8 @@ def test_a_param_reruns_only_the_stages_that_read_it(repo, param, value, expecte
 def test_exported_digits_put_in_data_exported_are_measured_in_every_runtime(repo):
     """Point 3 of issue 23: the kept digits' accuracy appears beside the drawn set's once an
     export is added, and only the stages that read them run."""
-    model_input = np.zeros(28 * 28, int)
     digits = [{"label": label, "read": None, "model": "test", "kept": "2026-11-28T08:00:00Z",
-               "strokes": [], "input": model_input.tolist()} for label in (3, 5)]
+               "strokes": [], "input": [0] * 28 * 28} for label in (3, 5)]
     export = {"format": "drawn-digits", "version": 1, "digits": digits}
     (repo / "data" / "exported" / "drawn-digits-20261128.json").write_text(json.dumps(export))
     try:
