@@ -84,8 +84,8 @@ def drawn_metrics(predict: Callable[[np.ndarray], np.ndarray], drawn_dir: str | 
                   kept_dir: str | Path) -> dict:
     """A model's accuracy (`predict`: model inputs -> probabilities) on the MNIST test digits
     draw-mnist drew and, when people kept any, on theirs (collect-kept's)."""
-    images, labels = load_split(drawn_dir, "t10k")
-    kept_images, kept_labels = load_split(kept_dir, "kept")
+    images, labels = load_split(drawn_dir, "t10k", made_by="draw-mnist")
+    kept_images, kept_labels = load_split(kept_dir, "kept", made_by="collect-kept")
     reads = predict(to_model_input(np.concatenate([images, kept_images]))).argmax(axis=1)
     metrics = {"accuracy": float(np.mean(reads[:len(labels)] == labels))}
     if len(kept_labels):

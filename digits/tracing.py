@@ -3,13 +3,17 @@ the digit's skeleton, traced into polylines and simplified to the points a pen w
 
 import numpy as np
 from PIL import Image
-from skimage.measure import approximate_polygon
+from skimage.measure import approximate_polygon, label
 from skimage.morphology import skeletonize
 
 from .data import MNIST_SIZE
 
 UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smoothly than 28x28's
 PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
+INK = 127  # grey levels above this are ink
+# A patch lighter than this that ink closes in is a hole: the loop of a bold 0, 6, 8 or 9, whose
+# inside is grey, not white, and would otherwise fill up and trace as a line.
+HOLE = 200
 
 
 def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
@@ -43,11 +47,18 @@ def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     return lines
 
 
+def ink_with_holes(image: np.ndarray) -> np.ndarray:
+    """A grey digit -> where its ink is, with the holes its loops enclose left open."""
+    light = label(image < HOLE, connectivity=1)
+    outside = np.unique(np.concatenate([light[0], light[-1], light[:, 0], light[:, -1]]))
+    return (image > INK) & ~((light > 0) & ~np.isin(light, outside))
+
+
 def pen_strokes(image: np.ndarray) -> list[list[list[float]]]:
     """An MNIST digit (28x28 uint8) -> pen strokes that redraw it: its skeleton, traced into
     polylines (Douglas-Peucker simplified) of [x, y] points in fractions of the 28x28 field."""
     size = MNIST_SIZE * UPSCALE
-    big = Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR)
+    big = np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
     return [[[(x + 0.5) / size, (y + 0.5) / size]
              for y, x in approximate_polygon(np.array(line, float), PEN_TOLERANCE * UPSCALE)]
-            for line in trace(skeletonize(np.asarray(big) > 127))]
+            for line in trace(skeletonize(ink_with_holes(big)))]

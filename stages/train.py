@@ -71,7 +71,7 @@ def main() -> None:
     keras.utils.set_random_seed(train_params.seed)
     tf.config.experimental.enable_op_determinism()
     images, labels = load_split(args.data, "train", checksums)
-    drawn, drawn_labels = load_split(args.drawn, "train")
+    drawn, drawn_labels = load_split(args.drawn, "train", made_by="draw-mnist")
     if not np.array_equal(drawn_labels, labels):
         raise PipelineError(f"{args.drawn} does not hold {args.data}'s training digits drawn; "
                             "fix: `dvc repro -s draw-mnist`")

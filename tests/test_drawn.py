@@ -112,6 +112,17 @@ def test_drawn_metrics_measure_the_kept_digits_only_when_there_are_some(tmp_path
         "accuracy": 0.75, "kept_accuracy": 0.5, "kept_digits": 2}
 
 
+
+@pytest.mark.parametrize(("missing", "stage"), [("drawn", "draw-mnist"), ("kept", "collect-kept")])
+def test_a_missing_drawn_set_names_the_stage_that_makes_it(tmp_path, missing, stage):
+    images, labels = np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.uint8)
+    write_set(tmp_path / "drawn", "t10k", images, labels)
+    write_set(tmp_path / "kept", "kept", images, labels)
+    next((tmp_path / missing).iterdir()).unlink()
+    with pytest.raises(PipelineError, match=f"`dvc repro -s -f {stage}` if the cache lacks it"):
+        drawn_metrics(lambda inputs: inputs, tmp_path / "drawn", tmp_path / "kept")
+
+
 def write_set(directory, split, images, labels) -> None:
     directory.mkdir(exist_ok=True)
     (directory / f"{split}-images-idx3-ubyte").write_bytes(encode_idx(images))

@@ -57,3 +57,23 @@ def test_an_mnist_like_one_becomes_a_single_straight_stroke():
     assert x0 == pytest.approx(14.5 / 28, abs=0.02) and x1 == pytest.approx(14.5 / 28, abs=0.02)
     top, bottom = sorted([y0, y1])  # the skeleton stops about half a stroke short of each end
     assert 4 / 28 < top < 7 / 28 and 21 / 28 < bottom < 24 / 28
+
+
+def test_a_bold_zero_whose_inside_is_grey_keeps_its_loop():
+    rows, cols = np.mgrid[:28, :28]
+    radius = np.hypot(rows - 14, cols - 14)
+    image = np.where(radius < 9, 255, 0).astype(np.uint8)
+    image[radius < 3] = 150  # a bold 0's inside is often grey ink bleed, not white
+    [loop] = pen_strokes(image)
+    assert loop[0] == loop[-1]  # a closed stroke, not a line through a filled disc
+    centre_distances = [np.hypot(x - 0.5, y - 0.5) for x, y in loop]
+    assert min(centre_distances) > 3 / 28 and max(centre_distances) < 9 / 28
+
+
+
+def test_a_light_stroke_that_encloses_nothing_is_ink():
+    image = np.zeros((28, 28), np.uint8)
+    image[4:24, 13:16] = 255
+    image[4:7, 5:23] = 160  # a 7's bar drawn lighter than its stem
+    xs = [x for stroke in pen_strokes(image) for x, _ in stroke]
+    assert min(xs) < 7 / 28 and max(xs) > 21 / 28
