@@ -21,23 +21,22 @@ def _restore(data_dir: str | Path, made_by: str) -> str:
             "cache lacks it)")
 
 
-def _read(path: Path, data_dir: str | Path, checksums: Mapping[str, str] | None, made_by: str
-          ) -> np.ndarray:
+def _read(path: Path, checksums: Mapping[str, str] | None, fix: str) -> np.ndarray:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise PipelineError(f"{path} is missing; fix: {_restore(data_dir, made_by)}") from None
+        raise PipelineError(f"{path} is missing; fix: {fix}") from None
     expected = checksums.get(path.name) if checksums is not None else None
     if checksums is not None and expected is None:
         raise PipelineError(f"params.yaml: download.files has no SHA-256 for {path.name}; "
                             "fix: add it")
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
         raise PipelineError(f"{path} is damaged: its SHA-256 is not the one in params.yaml "
-                            f"(download.files.{path.name}); fix: {_restore(data_dir, made_by)}")
+                            f"(download.files.{path.name}); fix: {fix}")
     try:
         return parse_idx(data)
     except IdxError as error:
-        raise PipelineError(f"{path}: {error}; fix: {_restore(data_dir, made_by)}") from None
+        raise PipelineError(f"{path}: {error}; fix: {fix}") from None
 
 
 def load_split(data_dir: str | Path, split: str, checksums: Mapping[str, str] | None = None,
@@ -47,15 +46,15 @@ def load_split(data_dir: str | Path, split: str, checksums: Mapping[str, str] | 
     With `checksums` (file name -> SHA-256, as in params.yaml's download.files) each file is
     verified before it is parsed; the stages pass them for MNIST. `made_by`: the stage that
     writes data_dir, named in the fix for a missing or damaged file."""
-    images, labels = (
-        _read(Path(data_dir) / f"{split}-{kind}-idx{ndim}-ubyte", data_dir, checksums, made_by)
-        for kind, ndim in (("images", 3), ("labels", 1)))
+    fix = _restore(data_dir, made_by)
+    images, labels = (_read(Path(data_dir) / f"{split}-{kind}-idx{ndim}-ubyte", checksums, fix)
+                      for kind, ndim in (("images", 3), ("labels", 1)))
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise PipelineError(f"{data_dir}: {split} images {images.shape} and labels "
-                            f"{labels.shape} do not match; fix: {_restore(data_dir, made_by)}")
+                            f"{labels.shape} do not match; fix: {fix}")
     if len(labels) and not 0 <= labels.min() <= labels.max() < NUM_CLASSES:
         raise PipelineError(f"{data_dir}: {split} labels must be digits 0-{NUM_CLASSES - 1}, "
-                            f"found {labels.max()}; fix: {_restore(data_dir, made_by)}")
+                            f"found {labels.max()}; fix: {fix}")
     return images, labels
 
 
