@@ -1,5 +1,9 @@
 """MNIST digits turned back into pen strokes, to draw them into the apps as a person would:
-the digit's skeleton, traced into polylines and simplified to the points a pen would pass."""
+the digit's skeleton, traced into polylines and simplified to the points a pen would pass.
+
+No one ink level suits every digit: a faint stroke needs a low one, and the loop of a bold 9
+(grey inside, not white) or the middle of a bold 3 a high one. So the digit is traced at each of
+INK_LEVELS, and the strokes whose redraw comes closest to the digit win."""
 
 import numpy as np
 from PIL import Image
@@ -7,13 +11,15 @@ from skimage.measure import approximate_polygon, label
 from skimage.morphology import skeletonize
 
 from .data import MNIST_SIZE
+from .rendering import draw_strokes
 
 UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smoothly than 28x28's
 PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
-INK = 127  # grey levels above this are ink
-# A patch lighter than this that ink closes in is a hole: the loop of a bold 0, 6, 8 or 9, whose
-# inside is grey, not white, and would otherwise fill up and trace as a line.
-HOLE = 200
+# (ink, hole) grey levels to trace at: above `ink` is ink, except that a patch lighter than `hole`
+# that ink closes in is a hole, the loop of a bold 0, 6, 8 or 9 that would otherwise fill up and
+# trace as a line. Chosen on MNIST's test digits (docs/experiments.md, 2026-11-28 evening).
+INK_LEVELS = ((127, 200), (170, 220), (210, 240))
+PEN_WIDTHS = (1.5, 5.0)  # MNIST pixels: the range a redraw's pen width is fitted within
 
 
 def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
@@ -47,18 +53,37 @@ def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     return lines
 
 
-def ink_with_holes(image: np.ndarray) -> np.ndarray:
-    """A grey digit -> where its ink is, with the holes its loops enclose left open."""
-    light = label(image < HOLE, connectivity=1)
+def ink_with_holes(image: np.ndarray, ink: int, hole: int) -> np.ndarray:
+    """A grey digit -> where it is darker than `ink`, with the patches lighter than `hole` that
+    its loops enclose left open."""
+    light = label(image < hole, connectivity=1)
     outside = np.unique(np.concatenate([light[0], light[-1], light[:, 0], light[:, -1]]))
-    return (image > INK) & ~((light > 0) & ~np.isin(light, outside))
+    return (image > ink) & ~((light > 0) & ~np.isin(light, outside))
+
+
+def redraw_error(strokes: list[list[list[float]]], image: np.ndarray) -> float:
+    """How far strokes, drawn with the pen that lays down the digit's ink over their length,
+    are from the digit (28x28 uint8): the summed absolute difference of ink."""
+    target = image / 255.0
+    length = sum(np.linalg.norm(np.diff(np.asarray(stroke), axis=0), axis=1).sum()
+                 for stroke in strokes) * MNIST_SIZE
+    width = np.clip(target.sum() / max(length, 1e-6), *PEN_WIDTHS)
+    size = MNIST_SIZE * UPSCALE
+    ink = draw_strokes(strokes, size, width / MNIST_SIZE)
+    return float(np.abs(ink.reshape(MNIST_SIZE, UPSCALE, MNIST_SIZE, UPSCALE).mean(axis=(1, 3))
+                        - target).sum())
 
 
 def pen_strokes(image: np.ndarray) -> list[list[list[float]]]:
-    """An MNIST digit (28x28 uint8) -> pen strokes that redraw it: its skeleton, traced into
-    polylines (Douglas-Peucker simplified) of [x, y] points in fractions of the 28x28 field."""
+    """An MNIST digit (28x28 uint8) -> pen strokes that redraw it: its skeleton at the ink
+    level that redraws it best, traced into polylines (Douglas-Peucker simplified) of [x, y]
+    points in fractions of the 28x28 field."""
     size = MNIST_SIZE * UPSCALE
     big = np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
-    return [[[(x + 0.5) / size, (y + 0.5) / size]
-             for y, x in approximate_polygon(np.array(line, float), PEN_TOLERANCE * UPSCALE)]
-            for line in trace(skeletonize(ink_with_holes(big)))]
+    candidates = [[[[(x + 0.5) / size, (y + 0.5) / size]
+                    for y, x in approximate_polygon(np.array(line, float),
+                                                    PEN_TOLERANCE * UPSCALE)]
+                   for line in trace(skeletonize(ink_with_holes(big, ink, hole)))]
+                  for ink, hole in INK_LEVELS]
+    return min((strokes for strokes in candidates if strokes),
+               key=lambda strokes: redraw_error(strokes, image), default=[])

@@ -70,10 +70,19 @@ def test_a_bold_zero_whose_inside_is_grey_keeps_its_loop():
     assert min(centre_distances) > 3 / 28 and max(centre_distances) < 9 / 28
 
 
-
 def test_a_light_stroke_that_encloses_nothing_is_ink():
     image = np.zeros((28, 28), np.uint8)
     image[4:24, 13:16] = 255
     image[4:7, 5:23] = 160  # a 7's bar drawn lighter than its stem
     xs = [x for stroke in pen_strokes(image) for x, _ in stroke]
     assert min(xs) < 7 / 28 and max(xs) > 21 / 28
+
+
+def test_a_bold_zero_whose_inside_is_light_grey_keeps_its_loop_at_a_higher_ink_level():
+    rows, cols = np.mgrid[:28, :28]
+    radius = np.hypot(rows - 14, cols - 14)
+    image = np.where(radius < 9, 255, 0).astype(np.uint8)
+    image[radius < 3] = 225  # darker than the lowest level's holes, lighter than the highest's
+    [loop] = pen_strokes(image)
+    assert loop[0] == loop[-1]
+    assert min(np.hypot(x - 0.5, y - 0.5) for x, y in loop) > 3 / 28
