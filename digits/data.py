@@ -39,6 +39,12 @@ def _read(path: Path, checksums: Mapping[str, str] | None, fix: str) -> np.ndarr
         raise PipelineError(f"{path}: {error}; fix: {fix}") from None
 
 
+def read_idx(path: Path, made_by: str) -> np.ndarray:
+    """An IDX file that the stage `made_by` wrote; a PipelineError names the repair if it is
+    missing or damaged."""
+    return _read(path, None, _restore(path.parent, made_by))
+
+
 def load_split(data_dir: str | Path, split: str, checksums: Mapping[str, str] | None = None,
                made_by: str = "download") -> tuple[np.ndarray, np.ndarray]:
     """Return (images, labels) of a split: uint8 arrays of shape (n, 28, 28) and (n,).

@@ -1,6 +1,6 @@
-"""MNIST digits drawn again as people draw them on the apps' pads: each digit traced into pen
-strokes, then given a pen, a slant, a size and place on the pad and a speed, rasterised as the
-apps rasterise, and read through the apps' preprocessing into the 28x28 input the model sees.
+"""MNIST digits drawn again as people draw them on the apps' pads: each digit's pen strokes
+(digits/tracing.py) given a pen, a slant, a size and place on the pad and a speed, rasterised as
+the apps rasterise, and read through the apps' preprocessing into the 28x28 input the model sees.
 
 The speed sets how far the pen travels between two pointer samples; the apps draw quadratic
 curves through the midpoints between samples, so a fast stroke's corners come out rounder."""
@@ -11,9 +11,7 @@ import numpy as np
 
 from .preprocess import preprocess_ink
 from .rendering import draw_strokes
-from .tracing import pen_strokes
-
-Strokes = list[list[list[float]]]
+from .strokes import Strokes
 
 
 @dataclass(frozen=True)
@@ -73,9 +71,9 @@ def restyle(strokes: Strokes, style: Style) -> Strokes:
     return [resample(((s - low) * scale + origin).tolist(), style.speed) for s in slanted]
 
 
-def redraw(image: np.ndarray, style: Style, pad: int) -> np.ndarray:
-    """An MNIST digit (28x28 uint8) traced and drawn on a pad `pad` pixels square in `style`,
-    then preprocessed as the apps do: the model's input as uint8 (28, 28)."""
-    ink = draw_strokes(restyle(pen_strokes(image), style), pad, style.pen_width)
+def redraw(strokes: Strokes, style: Style, pad: int) -> np.ndarray:
+    """A traced digit's strokes drawn on a pad `pad` pixels square in `style`, then
+    preprocessed as the apps do: the model's input as uint8 (28, 28)."""
+    ink = draw_strokes(restyle(strokes, style), pad, style.pen_width)
     return np.round(preprocess_ink(ink) * 255).astype(np.uint8)
 

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from .data import MNIST_SIZE, NUM_CLASSES
 from .errors import PipelineError
@@ -52,6 +53,41 @@ def build_model(params: ModelParams) -> keras.Model:
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
+class RandomAffine(keras.layers.Layer):
+    """Each training image rotated, zoomed and shifted at random about its centre in one
+    bilinear resampling: Keras's RandomRotation, RandomZoom and RandomTranslation in one pass
+    (a third of their work, and one interpolation's blur instead of three). Inactive outside
+    training."""
+
+    def __init__(self, augment: Augmentation, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.augment = augment
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        batch = keras.ops.shape(images)[0]
+        size = float(MNIST_SIZE)
+
+        def uniform(limit: float) -> keras.KerasTensor:
+            return keras.random.uniform((batch,), -limit, limit, seed=self.seed_generator)
+
+        angle = uniform(np.deg2rad(self.augment.rotation))
+        scale = 1.0 + uniform(self.augment.zoom)
+        shift_x, shift_y = (uniform(self.augment.translation) * size for _ in range(2))
+        cos, sin = scale * keras.ops.cos(angle), scale * keras.ops.sin(angle)
+        centre = (size - 1) / 2
+        # Output pixel p reads the input at centre + scale * rotation(angle) (p - centre) + shift.
+        zeros = keras.ops.zeros_like(angle)
+        transform = keras.ops.stack([
+            cos, -sin, centre - cos * centre + sin * centre + shift_x,
+            sin, cos, centre - sin * centre - cos * centre + shift_y,
+            zeros, zeros], axis=1)
+        return keras.ops.image.affine_transform(images, transform, interpolation="bilinear",
+                                                fill_mode="constant")
+
+
 def with_augmentation(model: keras.Model, augment: Augmentation) -> keras.Model:
     """`model` behind random shifts, rotations and zooms that act only while training.
 
@@ -59,13 +95,8 @@ def with_augmentation(model: keras.Model, augment: Augmentation) -> keras.Model:
     (and every export of it) never contains the augmentation."""
     if not augment.enabled:
         return model
-    layers = [
-        keras.layers.RandomTranslation(augment.translation, augment.translation,
-                                       fill_mode="constant"),
-        keras.layers.RandomRotation(augment.rotation / 360, fill_mode="constant"),
-        keras.layers.RandomZoom(augment.zoom, fill_mode="constant"),
-    ]
-    return keras.Sequential([keras.Input(INPUT_SHAPE), *layers, model], name="augmented")
+    return keras.Sequential([keras.Input(INPUT_SHAPE), RandomAffine(augment), model],
+                            name="augmented")
 
 
 def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",

@@ -6,11 +6,8 @@ from itertools import pairwise
 import numpy as np
 import skia
 
-from .preprocess import PEN_WIDTH
 
-
-def draw_strokes(strokes: list[list[list[float]]], size: int,
-                 pen_width: float = PEN_WIDTH) -> np.ndarray:
+def draw_strokes(strokes: list[list[list[float]]], size: int, pen_width: float) -> np.ndarray:
     """Strokes ([x, y] points in fractions of the pad) on a transparent size x size pad ->
     ink (size, size) in [0, 1], anti-aliased: a pen `pen_width` of the side wide with round
     caps and joins, quadratic curves through the midpoints between points (which smooth the

@@ -6,8 +6,9 @@ No one ink level suits every digit: a faint stroke needs a low one, and the loop
 INK_LEVELS, and the strokes whose redraw comes closest to the digit win."""
 
 import numpy as np
+import shapely
 from PIL import Image
-from skimage.measure import approximate_polygon, label
+from skimage.measure import label
 from skimage.morphology import skeletonize
 
 from .data import MNIST_SIZE
@@ -20,36 +21,39 @@ PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skele
 # trace as a line. Chosen on MNIST's test digits (docs/experiments.md, 2026-11-28 evening).
 INK_LEVELS = ((127, 200), (170, 220), (210, 240))
 PEN_WIDTHS = (1.5, 5.0)  # MNIST pixels: the range a redraw's pen width is fitted within
+STEPS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]  # in the order walked
 
 
 def trace(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     """A one-pixel-wide skeleton -> polylines of (row, col) that cover each of its steps once."""
-    pixels = set(zip(*np.nonzero(skeleton), strict=True))
+    ys, xs = np.nonzero(skeleton)
+    padded = np.pad(skeleton, 1)
+    number = np.full(padded.shape, -1)
+    number[ys + 1, xs + 1] = np.arange(len(ys))
 
-    def neighbours(pixel: tuple[int, int]) -> list[tuple[int, int]]:
-        y, x = pixel
-        around = [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                  if (dy or dx) and (y + dy, x + dx) in pixels]
-        # A diagonal step is redundant where two straight ones already join the same pixels.
-        return [(v, u) for v, u in around
-                if v == y or u == x or ((y, u) not in pixels and (v, x) not in pixels)]
+    def joined(dy: int, dx: int) -> np.ndarray:
+        """For each pixel, the number of the pixel that the step (dy, dx) leads to, or -1."""
+        ends = padded[ys + 1 + dy, xs + 1 + dx]
+        if dy and dx:  # a diagonal step is redundant where two straight ones join the same pixels
+            ends = ends & ~padded[ys + 1, xs + 1 + dx] & ~padded[ys + 1 + dy, xs + 1]
+        return np.where(ends, number[ys + 1 + dy, xs + 1 + dx], -1)
 
-    degree = {pixel: len(neighbours(pixel)) for pixel in pixels}
-    walked = set()
+    neighbours = [[n for n in row if n >= 0]
+                  for row in np.column_stack([joined(*step) for step in STEPS]).tolist()]
+    pixels = list(zip(ys.tolist(), xs.tolist(), strict=True))
+    degree = [len(n) for n in neighbours]
     lines = []
     # Ends first, so a stroke runs end to end; then junctions; then closed loops (a 0).
-    for start in sorted(pixels, key=lambda p: (degree[p] != 1, degree[p] == 2, p)):
+    for start in sorted(range(len(pixels)), key=lambda p: (degree[p] != 1, degree[p] == 2, p)):
         if degree[start] == 0:
-            lines.append([start])
-        while True:
+            lines.append([pixels[start]])
+        while neighbours[start]:  # each pixel's steps not yet walked, in STEPS order
             line = [start]
-            while step := next((n for n in neighbours(line[-1])
-                                if frozenset((line[-1], n)) not in walked), None):
-                walked.add(frozenset((line[-1], step)))
+            while neighbours[line[-1]]:
+                step = neighbours[line[-1]].pop(0)
+                neighbours[step].remove(line[-1])
                 line.append(step)
-            if len(line) == 1:
-                break
-            lines.append(line)
+            lines.append([pixels[p] for p in line])
     return lines
 
 
@@ -74,6 +78,15 @@ def redraw_error(strokes: list[list[list[float]]], image: np.ndarray) -> float:
                         - target).sum())
 
 
+def simplify(line: list[tuple[int, int]], tolerance: float) -> np.ndarray:
+    """A polyline's points (n, 2) simplified by Douglas-Peucker (GEOS's) to within `tolerance`."""
+    points = np.array(line, float)
+    if len(points) < 2:
+        return points
+    return shapely.get_coordinates(shapely.simplify(shapely.linestrings(points), tolerance,
+                                                    preserve_topology=False))
+
+
 def pen_strokes(image: np.ndarray) -> list[list[list[float]]]:
     """An MNIST digit (28x28 uint8) -> pen strokes that redraw it: its skeleton at the ink
     level that redraws it best, traced into polylines (Douglas-Peucker simplified) of [x, y]
@@ -81,8 +94,7 @@ def pen_strokes(image: np.ndarray) -> list[list[list[float]]]:
     size = MNIST_SIZE * UPSCALE
     big = np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
     candidates = [[[[(x + 0.5) / size, (y + 0.5) / size]
-                    for y, x in approximate_polygon(np.array(line, float),
-                                                    PEN_TOLERANCE * UPSCALE)]
+                    for y, x in simplify(line, PEN_TOLERANCE * UPSCALE).tolist()]
                    for line in trace(skeletonize(ink_with_holes(big, ink, hole)))]
                   for ink, hole in INK_LEVELS]
     return min((strokes for strokes in candidates if strokes),

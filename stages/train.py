@@ -22,7 +22,7 @@ from dvclive.keras import DVCLiveCallback
 
 from digits import params
 from digits.atomic import atomic_output
-from digits.data import load_split, split_validation, to_model_input
+from digits.data import load_split, read_idx, split_validation, to_model_input
 from digits.distributed import fit_multi_worker, is_chief
 from digits.errors import PipelineError, run
 from digits.model import compile_for_training, save_model
@@ -45,13 +45,19 @@ def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy
     return tf.distribute.get_strategy()
 
 
-def with_drawn(images: np.ndarray, labels: np.ndarray, drawn: np.ndarray, fraction: float,
-               seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The training digits plus the drawn versions (`drawn`, in the same order) of `fraction`
-    of them, picked at random by `seed`."""
-    chosen = np.sort(np.random.default_rng(seed).choice(
-        len(images), size=round(fraction * len(images)), replace=False))
-    return np.concatenate([images, drawn[chosen]]), np.concatenate([labels, labels[chosen]])
+def with_drawn(images: np.ndarray, labels: np.ndarray, drawn_dir: str
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The training digits plus those of them that draw-mnist drew (a digit whose number is
+    past `images`, held out for validation, stays out)."""
+    drawn, drawn_labels = load_split(drawn_dir, "train", made_by="draw-mnist")
+    numbers = read_idx(Path(drawn_dir) / "train-index-idx1-ubyte", "draw-mnist")
+    kept = numbers < len(images)
+    if len(numbers) != len(drawn) or not np.array_equal(drawn_labels[kept],
+                                                         labels[numbers[kept]]):
+        raise PipelineError(f"{drawn_dir} does not hold these training digits drawn; "
+                            "fix: `dvc repro draw-mnist`")
+    return (np.concatenate([images, drawn[kept]]),
+            np.concatenate([labels, drawn_labels[kept]]))
 
 
 def main() -> None:
@@ -71,15 +77,10 @@ def main() -> None:
     keras.utils.set_random_seed(train_params.seed)
     tf.config.experimental.enable_op_determinism()
     images, labels = load_split(args.data, "train", checksums)
-    drawn, drawn_labels = load_split(args.drawn, "train", made_by="draw-mnist")
-    if not np.array_equal(drawn_labels, labels):
-        raise PipelineError(f"{args.drawn} does not hold {args.data}'s training digits drawn; "
-                            "fix: `dvc repro -s draw-mnist`")
     (x_train, y_train), (x_val, y_val) = split_validation(
         images, labels, train_params.validation_split)
     mnist_count = len(x_train)
-    x_train, y_train = with_drawn(x_train, y_train, drawn[:mnist_count],
-                                  train_params.drawn_fraction, train_params.seed)
+    x_train, y_train = with_drawn(x_train, y_train, args.drawn)
     x_train, x_val = to_model_input(x_train), to_model_input(x_val)
     print(f"{len(x_train)} training digits ({len(x_train) - mnist_count} of them drawn), "
           f"{len(x_val)} held out")

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from digits.data import MNIST_SIZE
-from digits.idx import encode_idx
+from digits.idx import encode_idx, parse_idx
 
 pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
 
@@ -139,14 +139,21 @@ def tiny_mnist(directory: Path, n_train: int = 96, n_test: int = 32, seed: int =
 
 
 def stand_in_drawn_digits(workdir: Path) -> None:
-    """workdir/drawn: the MNIST files of workdir/data copied where draw-mnist's drawings go,
-    and workdir/kept: no kept digits. For tests of other stages: at train.drawn_fraction 0
-    training reads only the drawn labels, and what the drawn figures are is not under test."""
-    shutil.copytree(workdir / "data", workdir / "drawn", dirs_exist_ok=True)
-    (workdir / "kept").mkdir(exist_ok=True)
-    (workdir / "kept" / "kept-images-idx3-ubyte").write_bytes(
-        encode_idx(np.zeros((0, MNIST_SIZE, MNIST_SIZE), np.uint8)))
-    (workdir / "kept" / "kept-labels-idx1-ubyte").write_bytes(encode_idx(np.zeros(0, np.uint8)))
+    """workdir/drawn: the test digits of workdir/data copied where draw-mnist's drawings go and
+    no drawn training digit (train.drawn_fraction 0), and workdir/kept: no kept digits. For
+    tests of other stages, where what the drawn figures are is not under test."""
+    drawn, kept = workdir / "drawn", workdir / "kept"
+    for directory in (drawn, kept):
+        directory.mkdir(exist_ok=True)
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        shutil.copy(workdir / "data" / name, drawn / name)
+    count = len(parse_idx((drawn / "t10k-labels-idx1-ubyte").read_bytes()))
+    (drawn / "t10k-index-idx1-ubyte").write_bytes(encode_idx(np.arange(count, dtype=np.int32)))
+    for directory, split in ((drawn, "train"), (kept, "kept")):
+        (directory / f"{split}-images-idx3-ubyte").write_bytes(
+            encode_idx(np.zeros((0, MNIST_SIZE, MNIST_SIZE), np.uint8)))
+        (directory / f"{split}-labels-idx1-ubyte").write_bytes(encode_idx(np.zeros(0, np.uint8)))
+    (drawn / "train-index-idx1-ubyte").write_bytes(encode_idx(np.zeros(0, np.int32)))
 
 
 def png_claiming(width: int, height: int, rows: int) -> bytes:

@@ -4,6 +4,7 @@ import pytest
 from digits.handwriting import Style, StyleRanges, redraw, resample, restyle
 from digits.params import DrawnParams
 from digits.preprocess import PEN_WIDTH
+from digits.tracing import pen_strokes
 from stages.draw_mnist import draw_chunk
 
 PLAIN = Style(pen_width=PEN_WIDTH, slant=0.0, size=0.8, place=(0.5, 0.5), speed=0.01)
@@ -14,11 +15,11 @@ def extent(strokes) -> tuple[np.ndarray, np.ndarray]:
     return points.min(axis=0), points.max(axis=0)
 
 
-def one() -> np.ndarray:
-    """A 28x28 '1': a vertical bar."""
+def one(shift: int = 0) -> list[list[list[float]]]:
+    """The strokes of a 28x28 '1', a vertical bar, `shift` pixels right of the middle."""
     image = np.zeros((28, 28), np.uint8)
-    image[4:24, 13:15] = 255
-    return image
+    image[4:24, 13 + shift:15 + shift] = 255
+    return pen_strokes(image)
 
 
 def test_a_pointer_reports_a_sample_each_spacing_along_the_stroke_and_its_end():
@@ -78,7 +79,8 @@ def test_styles_are_picked_within_their_ranges():
 def test_each_digit_s_style_comes_from_its_number_however_the_work_is_split(tmp_path):
     drawn = DrawnParams(seed=3, pad=140, pen_width=[0.07, 0.11], slant=[-0.3, 0.3],
                         size=[0.4, 0.95], speed=[0.003, 0.04])
-    images = np.stack([np.roll(one(), shift, axis=1) for shift in range(-4, 4)])
-    whole = draw_chunk(images, 0, 0, drawn)
-    np.testing.assert_array_equal(draw_chunk(images[5:], 5, 0, drawn), whole[5:])
-    assert not np.array_equal(draw_chunk(images, 0, 1, drawn), whole)  # the split counts too
+    strokes, numbers = [one(shift) for shift in range(-4, 4)], np.arange(10, 18)
+    whole = draw_chunk(strokes, numbers, 0, drawn)
+    np.testing.assert_array_equal(draw_chunk(strokes[5:], numbers[5:], 0, drawn), whole[5:])
+    assert not np.array_equal(draw_chunk(strokes, numbers, 1, drawn), whole)  # the split counts
+    assert not np.array_equal(draw_chunk(strokes, numbers + 1, 0, drawn), whole)  # the number

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from digits.errors import PipelineError
-from digits.model import build_model, load_model, make_optimizer, save_model, with_augmentation
+from digits.model import (RandomAffine, build_model, load_model, make_optimizer, save_model,
+                          with_augmentation)
 from digits.params import Augmentation, ModelParams
 
 BN_NET = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
@@ -57,13 +58,49 @@ def test_the_seed_network_has_no_batch_norm_and_biased_layers():
 def test_augmentation_trains_the_model_but_stays_out_of_it():
     model = build_model(BN_NET)
     trainer = with_augmentation(model, BN_NET.augment)
-    assert {"RandomTranslation", "RandomRotation", "RandomZoom"} <= set(layer_types(trainer))
+    assert "RandomAffine" in layer_types(trainer)
     assert not any(name.startswith("Random") for name in layer_types(model))
     images = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
     np.testing.assert_allclose(trainer(images, training=False), model(images, training=False),
                                atol=1e-6)
     assert not np.allclose(trainer.layers[0](images, training=True), images)
     assert with_augmentation(model, Augmentation(translation=0, rotation=0, zoom=0)) is model
+
+
+def centres_and_angles(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each image's centre of ink (x, y) and the angle of its main axis, in degrees."""
+    rows, cols = np.mgrid[:28, :28]
+    result = []
+    for image in images[..., 0]:
+        weight = image / image.sum()
+        x, y = (weight * cols).sum(), (weight * rows).sum()
+        cov_xy = (weight * (cols - x) * (rows - y)).sum()
+        cov_xx, cov_yy = (weight * (cols - x) ** 2).sum(), (weight * (rows - y) ** 2).sum()
+        result.append((x, y, np.degrees(0.5 * np.arctan2(2 * cov_xy, cov_xx - cov_yy))))
+    result = np.array(result)
+    return result[:, :2], result[:, 2]
+
+
+def test_random_affine_shifts_and_rotates_each_image_within_its_limits():
+    bars = np.zeros((64, 28, 28, 1), np.float32)
+    bars[:, 13:15, 6:22] = 1.0  # a horizontal bar through the centre (13.5, 13.5)
+    shifted = RandomAffine(Augmentation(translation=0.1, rotation=0, zoom=0), seed=1)(
+        bars, training=True).numpy()
+    centres, angles = centres_and_angles(shifted)
+    offsets = np.abs(centres - 13.5)
+    assert offsets.max() <= 2.8 + 0.05 and offsets.max() > 2.0  # up to 10% of 28 pixels
+    assert np.abs(angles).max() < 0.5
+    turned = RandomAffine(Augmentation(translation=0, rotation=10, zoom=0), seed=1)(
+        bars, training=True).numpy()
+    centres, angles = centres_and_angles(turned)
+    assert np.abs(centres - 13.5).max() < 0.1
+    assert np.abs(angles).max() <= 10.2 and np.abs(angles).max() > 7
+    zoomed = RandomAffine(Augmentation(translation=0, rotation=0, zoom=0.1), seed=1)(
+        bars, training=True).numpy()
+    lengths = (zoomed[:, 13:15, :, 0].max(axis=1) > 0.5).sum(axis=1)
+    assert 16 / 1.1 - 1 <= lengths.min() < 16 <= lengths.max() <= 16 / 0.9 + 1
+    np.testing.assert_array_equal(RandomAffine(Augmentation(translation=0.1, rotation=10,
+                                                            zoom=0.1))(bars), bars)
 
 
 def test_cosine_schedule_decays_to_one_percent():

@@ -23,7 +23,7 @@ from digits.drawn import read_drawn
 from digits.export import convert_to_tfjs
 from digits.idx import encode_idx
 from digits.model import build_model
-from digits.preprocess import preprocess_grey, preprocess_ink
+from digits.preprocess import PEN_WIDTH, preprocess_grey, preprocess_ink
 from digits.rendering import draw_strokes
 from digits.tracing import pen_strokes
 from tests.conftest import REPO, edit_params, png_claiming, run_stage, stand_in_drawn_digits
@@ -129,7 +129,7 @@ def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
     print(f"drawn MNIST test digits read right: {accuracy:.0%}; wrong (index, label, read): "
           f"{wrong}")
     # The page's drawing is Skia's (Chromium's canvas): digits/rendering.py draws the same.
-    gaps = [np.abs(preprocess_ink(draw_strokes(strokes, page["padSize"])).flatten()
+    gaps = [np.abs(preprocess_ink(draw_strokes(strokes, page["padSize"], PEN_WIDTH)).flatten()
                    - np.array(page["preview"])) for strokes, page in zip(digits, drawn["read"],
                                                                         strict=True)]
     print(f"page input vs digits/rendering.py's: mean gap {np.mean(gaps):.4f}, "

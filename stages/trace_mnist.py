@@ -1,0 +1,63 @@
+"""Trace MNIST digits into pen strokes (digits/tracing.py): every test digit, and the share
+`train.drawn_fraction` of the training digits that training adds drawn (evenly spaced: every
+fourth at 0.25). Write them, with their labels and numbers in MNIST, to --out. The strokes
+depend on nothing in params.yaml's `drawn`, so restyling the drawn digits never retraces."""
+
+import argparse
+
+import numpy as np
+
+from digits import params
+from digits.atomic import atomic_output
+from digits.data import load_split
+from digits.errors import run
+from digits.progress import Progress
+from digits.strokes import Strokes, write_traced
+from digits.tracing import pen_strokes
+from digits.workers import process_pool
+
+CHUNK = 250  # digits a worker traces per task
+
+
+def traced_training_digits(count: int, fraction: float) -> np.ndarray:
+    """The numbers of the training digits to trace: `fraction` of `count`, evenly spaced."""
+    if not fraction:
+        return np.arange(0)
+    return np.unique(np.floor(np.arange(round(fraction * count)) / fraction).astype(np.int64))
+
+
+def trace_chunk(images: np.ndarray) -> list[Strokes]:
+    return [pen_strokes(image) for image in images]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser.add_argument("--out", required=True, help="directory to write the strokes to")
+    args = parser.parse_args()
+    fraction = params.load("train", params.TrainParams).drawn_fraction
+    checksums = params.load("download", params.DownloadParams).files
+
+    splits = {}
+    for split in ("train", "t10k"):
+        images, labels = load_split(args.data, split, checksums)
+        index = (traced_training_digits(len(images), fraction) if split == "train"
+                 else np.arange(len(images)))
+        splits[split] = images[index], labels[index], index
+    workers = process_pool()
+    total = sum(len(index) for _, _, index in splits.values())
+    with atomic_output(args.out) as out, workers as pool, \
+            Progress(total, "trace-mnist", "digits") as progress:
+        out.mkdir()
+        for split, (images, labels, index) in splits.items():
+            strokes = []
+            for traced in pool.map(trace_chunk, [images[start:start + CHUNK]
+                                                 for start in range(0, len(images), CHUNK)]):
+                strokes += traced
+                progress.update(len(traced))
+            write_traced(out, split, index, labels, strokes)
+            print(f"{split}: {len(index)} digits traced")
+
+
+if __name__ == "__main__":
+    run(main)
