@@ -25,8 +25,9 @@ web/node_modules/.package-lock.json: web/package-lock.json
 
 setup: $(VENV)/.installed web/node_modules/.package-lock.json
 
+# dvc repro, then each stage's seconds and the metrics.
 repro: setup
-	dvc repro
+	python -m tools.time_repro
 	dvc metrics show
 
 # The browser tests draw real MNIST digits: the download stage's output ($MNIST_MIRROR, the

@@ -1,9 +1,65 @@
-"""Shared code of the MNIST pipeline, by role: params, data, model, preprocessing, runtimes."""
+"""Shared code of the MNIST pipeline, by role: params, data, model, preprocessing, runtimes.
 
+Importing it first keeps TensorFlow's C++ start-up chatter (CUDA probing on a CPU machine,
+duplicate registrations) out of the output, where it reads as errors and hides what matters."""
+
+import contextlib
+import importlib.abc
+import importlib.util
 import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
 
-# TensorFlow's C++ start-up chatter (CUDA probing on a CPU machine) hides the useful output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # tensorflowjs imports TensorFlow Decision Forests, whose banner needs IPython when stdout is
 # not a terminal (under DVC, CI or pytest) and would otherwise crash the import.
 os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
+
+# Lines TensorFlow's libraries write to stderr while they load, before TF_CPP_MIN_LOG_LEVEL
+# is read (absl logs them unconditionally), and LiteRT's note on its CPU delegate.
+_START_UP_NOISE = re.compile(r"All log messages before absl::InitializeLog|Unable to register "
+                             r"cu(DNN|BLAS|FFT) factory|computation placer already registered|"
+                             r"Created TensorFlow Lite XNNPACK delegate")
+
+
+@contextlib.contextmanager
+def quiet_native_start_up() -> Iterator[None]:
+    """Capture what native code writes to stderr inside the block; then pass on every line
+    but the start-up noise above."""
+    sys.stderr.flush()
+    with tempfile.TemporaryFile("w+") as captured:
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            sys.stderr.writelines(line for line in captured
+                                  if not _START_UP_NOISE.search(line))
+
+
+class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
+    """Runs the first `import tensorflow` in quiet_native_start_up()."""
+
+    def find_spec(self, name, path, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            load = spec.loader.exec_module
+
+            def exec_module(module) -> None:
+                with quiet_native_start_up():
+                    load(module)
+
+            spec.loader.exec_module = exec_module
+        return spec
+
+
+if "tensorflow" not in sys.modules:
+    sys.meta_path.insert(0, _QuietTensorFlowImport())

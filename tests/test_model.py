@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 
 from digits.errors import PipelineError
-from digits.model import (RandomAffine, build_model, load_model, make_optimizer, save_model,
-                          with_augmentation)
+from digits.model import (
+    RandomAffine,
+    build_model,
+    load_model,
+    make_optimizer,
+    save_model,
+    with_augmentation,
+)
 from digits.params import Augmentation, ModelParams
 
 BN_NET = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,

@@ -1,4 +1,5 @@
 import subprocess
+import sys
 from pathlib import Path
 
 import keras
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from digits.export import convert_to_tflite
 from digits.model import build_model
 from digits.params import ModelParams
 from digits.preprocess import preprocess_grey
@@ -37,6 +39,38 @@ def draw_seven(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
         grey[row, col - w // 20:col + w // 20] = 10
     Image.fromarray(grey).convert(mode).save(path)
     return grey / 255.0
+
+
+@pytest.fixture(scope="module")
+def tiny_tflite(tiny_model, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "tiny.tflite"
+    path.write_bytes(convert_to_tflite(tiny_model[1], "dynamic", np.zeros((0, 28, 28, 1))))
+    return path
+
+
+def test_reads_with_the_android_model_in_litert_without_tensorflow(tmp_path, tiny_model,
+                                                                   tiny_tflite):
+    """LiteRT answers as Keras does, in a process that never imports TensorFlow (6 s and
+    500 MB more) and prints none of its start-up lines."""
+    path = tmp_path / "seven.png"
+    grey = draw_seven(path, (60, 80), "L")
+    expected = tiny_model[1].predict(preprocess_grey(grey)[None, ..., None], verbose=0)[0]
+    check = ("import runpy, sys; sys.argv = ['predict', *sys.argv[1:]]; "
+             "runpy.run_module('tools.predict', run_name='__main__'); "
+             "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", check, str(path), "--model", str(tiny_tflite)],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    line, imported = result.stdout.strip().splitlines()
+    assert imported == "False False" and result.stderr == ""
+    printed = [float(item.split(":")[1]) for item in line.split("  (")[1].strip(")").split()]
+    assert int(line.split(": ")[1].split()[0]) == expected.argmax()
+    np.testing.assert_allclose(printed, expected, atol=0.02)  # int8 weights
+
+
+def test_keras_loads_without_tensorflow_s_start_up_lines():
+    result = subprocess.run([sys.executable, "-c", "import digits, keras; keras.ops.ones(1)"],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stderr == ""
 
 
 def test_prints_the_digit_and_confidences_of_preprocessed_images(tmp_path, tiny_model):

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
+from .. import quiet_native_start_up
 from ..data import NUM_CLASSES
 from ..errors import PipelineError
 from . import BATCH
@@ -37,13 +38,14 @@ def predict_litert(model_path: str | Path, images: np.ndarray) -> np.ndarray:
     in_scale, in_zero = source["quantization"]
     out_scale, out_zero = target["quantization"]
     results = []
-    for start in range(0, len(images), BATCH):
-        batch = images[start:start + BATCH]
-        batch = quantize(batch, in_scale, in_zero, source["dtype"]) if in_scale else batch
-        interpreter.resize_tensor_input(source["index"], batch.shape)
-        interpreter.allocate_tensors()
-        interpreter.set_tensor(source["index"], batch.astype(source["dtype"]))
-        interpreter.invoke()
-        output = interpreter.get_tensor(target["index"]).astype(np.float32)
-        results.append((output - out_zero) * out_scale if out_scale else output)
+    with quiet_native_start_up():
+        for start in range(0, len(images), BATCH):
+            batch = images[start:start + BATCH]
+            batch = quantize(batch, in_scale, in_zero, source["dtype"]) if in_scale else batch
+            interpreter.resize_tensor_input(source["index"], batch.shape)
+            interpreter.allocate_tensors()
+            interpreter.set_tensor(source["index"], batch.astype(source["dtype"]))
+            interpreter.invoke()
+            output = interpreter.get_tensor(target["index"]).astype(np.float32)
+            results.append((output - out_zero) * out_scale if out_scale else output)
     return np.concatenate(results)
