@@ -132,10 +132,11 @@ def test_the_pipelines_model_reads_the_digit_the_way_the_app_feeds_it():
     assert run_like_the_app(path).argmax() == label
 
 
-@pytest.mark.parametrize("quantization", ["none", "int8"])
+@pytest.mark.parametrize("quantization", ["none", "dynamic", "int8"])
 def test_what_tflite_convert_writes_takes_the_apps_input(tmp_path, quantization):
     """Also on a clean clone, where the pipeline's model is not there: the converter's
-    output, float or full-integer, accepts the app's input and returns probabilities."""
+    output, float, with int8 weights (the default) or full-integer, accepts the app's input
+    and returns probabilities."""
     model = build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8, dropout=0.0))
     calibration = np.random.default_rng(0).random((16, 28, 28, 1)).astype(np.float32)
     path = tmp_path / "digits.tflite"

@@ -98,10 +98,14 @@ def test_a_second_repro_has_nothing_to_do(repo):
     ("tfjs.quantization", "float16", ["tfjs-convert", "tfjs-verify"]),
     ("tfjs.quantization", "uint8", ["tfjs-convert", "tfjs-verify"]),
     ("tflite.quantization", "int8", ["tflite-convert", "tflite-verify"]),
-    ("tflite.quantization", "dynamic", ["tflite-convert", "tflite-verify"]),
+    ("tflite.quantization", "none", ["tflite-convert", "tflite-verify"]),
     # verify reruns only if the converted file changes, which a dry run cannot know
     ("tflite.representative_images", 50, ["tflite-convert"]),
-    ("drawn.seed", 1, ["draw-mnist"]),  # then whatever reads the drawn digits, as above
+    # restyling the drawn digits draws them again without tracing them again; then whatever
+    # reads the drawn digits, as above
+    ("drawn.seed", 1, ["draw-mnist"]),
+    ("drawn.pen_width", [0.08, 0.1], ["draw-mnist"]),
+    ("train.drawn_fraction", 0.5, ["trace-mnist", "train"]),
 ])
 def test_a_param_reruns_only_the_stages_that_read_it(repo, param, value, expected):
     section, key = param.split(".")

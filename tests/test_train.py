@@ -15,13 +15,19 @@ from tests.conftest import REPO, edit_params, run_stage, tiny_mnist, tiny_model_
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
+def draw(workdir: Path) -> None:
+    """workdir/drawn: the digits of workdir/data that params.yaml asks for, traced and drawn."""
+    run_stage(workdir, "trace_mnist", "--data", "data", "--out", "traced")
+    run_stage(workdir, "draw_mnist", "--traced", "traced", "--out", "drawn")
+
+
 def train(workdir: Path, checksums: dict, seed: int, out: str) -> Path:
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
     edit_params(workdir, "download", files=checksums)
     edit_params(workdir, "model", **tiny_model_section())
     edit_params(workdir, "train", epochs=2, batch_size=32, seed=seed)
     if not (workdir / "drawn").exists():
-        run_stage(workdir, "draw_mnist", "--data", "data", "--out", "drawn")
+        draw(workdir)
     run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", out,
               "--live", f"live-{out}", "--metrics", f"metrics-{out}.json")
     return workdir / out
@@ -73,12 +79,11 @@ def test_drawn_digits_mixed_into_training_raise_the_accuracy_on_drawn_digits(tmp
     edit_params(tmp_path, "model", **tiny_model_section())
     edit_params(tmp_path, "drawn", pad=84, pen_width=[0.15, 0.2], slant=[0.0, 0.0],
                 size=[0.9, 0.95], speed=[0.003, 0.005])
-    run_stage(tmp_path, "draw_mnist", "--data", "data", "--out", "drawn")
-    drawn, labels = load_split(tmp_path / "drawn", "t10k")
-
     accuracy = {}
     for fraction in (0.0, 1.0):
         edit_params(tmp_path, "train", epochs=6, batch_size=32, seed=1, drawn_fraction=fraction)
+        draw(tmp_path)
+        drawn, labels = load_split(tmp_path / "drawn", "t10k")
         result = run_stage(tmp_path, "train", "--data", "data", "--drawn", "drawn", "--model",
                            f"{fraction}.keras", "--live", "live", "--metrics", "metrics.json")
         assert f"{300 - 30 + round(fraction * 270)} training digits" in result.stdout

@@ -17,7 +17,7 @@ from filelock import FileLock
 from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
-DATA_STAGES = ["download", "draw-mnist", "collect-kept"]
+DATA_STAGES = ["download", "trace-mnist", "draw-mnist", "collect-kept"]
 MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build", "tflite-convert",
                 "tflite-verify"]
 ALL_STAGES = DATA_STAGES + MODEL_STAGES
