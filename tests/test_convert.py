@@ -32,6 +32,7 @@ def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("convert")
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
     edit_params(workdir, "tfjs", quantization="none")
+    edit_params(workdir, "tflite", quantization="none")
     edit_params(workdir, "download",
                 files=tiny_mnist(workdir / "data", n_train=200, n_test=64, compress=False))
     images, labels = load_split(workdir / "data", "train")

@@ -98,7 +98,7 @@ def test_a_second_repro_has_nothing_to_do(repo):
     ("tfjs.quantization", "float16", ["tfjs-convert", "tfjs-verify"]),
     ("tfjs.quantization", "uint8", ["tfjs-convert", "tfjs-verify"]),
     ("tflite.quantization", "int8", ["tflite-convert", "tflite-verify"]),
-    ("tflite.quantization", "none", ["tflite-convert", "tflite-verify"]),
+    ("tflite.quantization", "dynamic", ["tflite-convert", "tflite-verify"]),
     # verify reruns only if the converted file changes, which a dry run cannot know
     ("tflite.representative_images", 50, ["tflite-convert"]),
     # restyling the drawn digits draws them again without tracing them again; then whatever

@@ -71,6 +71,7 @@ def make_tiny_repo(root: Path) -> Path:
     # A barely trained tiny model's near-uniform outputs would let any quantization flip its
     # top digit; the quantized conversions have their own tests (test_convert.py).
     params["tfjs"]["quantization"] = "none"
+    params["tflite"]["quantization"] = "none"
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run(repo, "git", "init", "-q")
     run(repo, "git", "config", "user.email", "test@example.org")
