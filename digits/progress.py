@@ -29,10 +29,20 @@ class Progress:
                   f"({100 * self.done // self.total}%) in {elapsed:.0f} s, about {left:.0f} s left",
                   file=sys.stderr, flush=True)
 
+    def note(self, text: str) -> None:
+        """Print a line of text without breaking the bar."""
+        if self.bar is not None:
+            self.bar.write(text)
+        else:
+            print(text, flush=True)
+
     def __enter__(self) -> "Progress":
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self.bar is not None:
             self.bar.close()

@@ -9,7 +9,6 @@ worker listed in the TF_CONFIG environment variable; each global batch is split 
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from digits.data import load_split, read_idx, split_validation, to_model_input
 from digits.distributed import fit_multi_worker, is_chief
 from digits.errors import PipelineError, run
 from digits.model import compile_for_training, save_model
+from digits.progress import Progress
 
 
 def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy:
@@ -58,6 +58,27 @@ def with_drawn(images: np.ndarray, labels: np.ndarray, drawn_dir: str
                             "fix: `dvc repro draw-mnist`")
     return (np.concatenate([images, drawn[kept]]),
             np.concatenate([labels, drawn_labels[kept]]))
+
+
+class TrainingProgress(keras.callbacks.Callback):
+    """The whole run's progress (digits/progress.py: a bar with the time left on a terminal, a
+    line per tenth in a log), and each epoch's figures."""
+
+    def __init__(self, epochs: int, steps_per_epoch: int) -> None:
+        super().__init__()
+        self.epochs, self.steps = epochs, steps_per_epoch
+        self.progress = Progress(epochs * steps_per_epoch, "train", "steps")
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.progress.update(1)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        figures = ", ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items()
+                            if "loss" in name or "accuracy" in name)
+        self.progress.note(f"epoch {epoch + 1}/{self.epochs}: {figures}")
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.progress.close()
 
 
 def main() -> None:
@@ -107,8 +128,9 @@ def main() -> None:
                     validation_data=(x_val, y_val),
                     epochs=train_params.epochs,
                     batch_size=train_params.batch_size,
-                    callbacks=[DVCLiveCallback(live=live)],
-                    verbose=1 if sys.stdout.isatty() else 2,  # a bar per step floods logs
+                    callbacks=[DVCLiveCallback(live=live), TrainingProgress(
+                        train_params.epochs, -(-len(x_train) // train_params.batch_size))],
+                    verbose=0,
                 )
         seconds = time.perf_counter() - started
         with atomic_output(output(args.live)) as tmp:
