@@ -1,7 +1,8 @@
 """Shared code of the MNIST pipeline, by role: params, data, model, preprocessing, runtimes.
 
-Importing it first keeps TensorFlow's C++ start-up chatter (CUDA probing on a CPU machine,
-duplicate registrations) out of the output, where it reads as errors and hides what matters."""
+Importing it first keeps TensorFlow's C++ chatter (CUDA probing on a CPU machine, duplicate
+registrations, the converter's notes) out of the output, where it reads as errors and hides
+what matters."""
 
 import contextlib
 import importlib.abc
@@ -18,16 +19,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
 
 # Lines TensorFlow's libraries write to stderr while they load, before TF_CPP_MIN_LOG_LEVEL
-# is read (absl logs them unconditionally), and LiteRT's note on its CPU delegate.
-_START_UP_NOISE = re.compile(r"All log messages before absl::InitializeLog|Unable to register "
-                             r"cu(DNN|BLAS|FFT) factory|computation placer already registered|"
-                             r"Created TensorFlow Lite XNNPACK delegate")
+# is read (absl logs them unconditionally), the LiteRT converter's notes on options it ignores,
+# and LiteRT's note on its CPU delegate.
+_NATIVE_NOISE = re.compile(r"All log messages before absl::InitializeLog|Unable to register "
+                           r"cu(DNN|BLAS|FFT) factory|computation placer already registered|"
+                           r"Ignored (output_format|drop_control_dependency)|MLIR V1 optimization "
+                           r"pass is not enabled|Created TensorFlow Lite XNNPACK delegate")
 
 
 @contextlib.contextmanager
-def quiet_native_start_up() -> Iterator[None]:
+def quiet_native_logs() -> Iterator[None]:
     """Capture what native code writes to stderr inside the block; then pass on every line
-    but the start-up noise above."""
+    but the noise above."""
     sys.stderr.flush()
     with tempfile.TemporaryFile("w+") as captured:
         saved = os.dup(2)
@@ -39,11 +42,11 @@ def quiet_native_start_up() -> Iterator[None]:
             os.close(saved)
             captured.seek(0)
             sys.stderr.writelines(line for line in captured
-                                  if not _START_UP_NOISE.search(line))
+                                  if not _NATIVE_NOISE.search(line))
 
 
 class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
-    """Runs the first `import tensorflow` in quiet_native_start_up()."""
+    """Runs the first `import tensorflow` in quiet_native_logs()."""
 
     def find_spec(self, name, path, target=None):
         if name != "tensorflow":
@@ -54,7 +57,7 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
             load = spec.loader.exec_module
 
             def exec_module(module) -> None:
-                with quiet_native_start_up():
+                with quiet_native_logs():
                     load(module)
 
             spec.loader.exec_module = exec_module

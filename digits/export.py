@@ -14,6 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from . import quiet_native_logs
 from .errors import PipelineError
 
 TFJS_WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
@@ -75,4 +76,5 @@ def convert_to_tflite(model: keras.Model, quantization: str,
     with saved_model_for("TFLite", model) as saved_model:
         converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model))
         _configure_tflite(converter, quantization, calibration_images)
-        return converter.convert()
+        with quiet_native_logs():
+            return converter.convert()

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from .. import quiet_native_start_up
+from .. import quiet_native_logs
 from ..data import NUM_CLASSES
 from ..errors import PipelineError
 from . import BATCH
@@ -38,7 +38,7 @@ def predict_litert(model_path: str | Path, images: np.ndarray) -> np.ndarray:
     in_scale, in_zero = source["quantization"]
     out_scale, out_zero = target["quantization"]
     results = []
-    with quiet_native_start_up():
+    with quiet_native_logs():
         for start in range(0, len(images), BATCH):
             batch = images[start:start + BATCH]
             batch = quantize(batch, in_scale, in_zero, source["dtype"]) if in_scale else batch
