@@ -19,12 +19,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
 
 # Lines TensorFlow's libraries write to stderr while they load, before TF_CPP_MIN_LOG_LEVEL
-# is read (absl logs them unconditionally), the LiteRT converter's notes on options it ignores,
-# and LiteRT's note on its CPU delegate.
+# is read (absl logs them unconditionally), the converters' notes (options ignored, the graph
+# optimizer's session), and LiteRT's note on its CPU delegate.
 _NATIVE_NOISE = re.compile(r"All log messages before absl::InitializeLog|Unable to register "
                            r"cu(DNN|BLAS|FFT) factory|computation placer already registered|"
                            r"Ignored (output_format|drop_control_dependency)|MLIR V1 optimization "
-                           r"pass is not enabled|Created TensorFlow Lite XNNPACK delegate")
+                           r"pass is not enabled|Number of eligible GPUs|Starting new session|"
+                           r"Created TensorFlow Lite XNNPACK delegate")
 
 
 @contextlib.contextmanager

@@ -40,7 +40,7 @@ def convert_to_tfjs(model: keras.Model, out_dir: Path, quantization: str) -> Non
     # Imported here: tensorflowjs loads TensorFlow Decision Forests, which only this needs.
     from tensorflowjs.converters.tf_saved_model_conversion_v2 import convert_tf_saved_model
 
-    with saved_model_for("tensorflowjs", model) as saved_model:
+    with saved_model_for("tensorflowjs", model) as saved_model, quiet_native_logs():
         convert_tf_saved_model(str(saved_model), str(out_dir),
                                quantization_dtype_map=TFJS_WEIGHT_DTYPES[quantization])
     # The converter writes each node's attributes in another order on each run; with its keys
