@@ -3,6 +3,7 @@
 write the drawn digits, with their labels and numbers in MNIST, as IDX files in --out."""
 
 import argparse
+from functools import partial
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from digits.handwriting import StyleRanges, redraw
 from digits.idx import encode_idx
 from digits.progress import Progress
 from digits.strokes import Strokes, read_traced
-from digits.workers import process_pool
+from digits.workers import map_in_chunks, process_pool
 
 CHUNK = 500  # digits a worker draws per task
 
@@ -25,10 +26,10 @@ def draw_chunk(strokes: list[Strokes], numbers: np.ndarray, split: int,
     looks the same however the work is divided and whichever digits are drawn."""
     ranges = StyleRanges(pen_width=drawn.pen_width, slant=drawn.slant, size=drawn.size,
                          speed=drawn.speed)
-    images = [redraw(digit, ranges.sample(np.random.default_rng([drawn.seed, split, number])),
-                     drawn.pad)
-              for digit, number in zip(strokes, numbers.tolist(), strict=True)]
-    return np.stack(images) if images else np.zeros((0, MNIST_SIZE, MNIST_SIZE), np.uint8)
+    return np.stack([
+        redraw(digit, ranges.sample(np.random.default_rng([drawn.seed, split, number])),
+               drawn.pad)
+        for digit, number in zip(strokes, numbers.tolist(), strict=True)])
 
 
 def main() -> None:
@@ -45,14 +46,10 @@ def main() -> None:
             Progress(total, "draw-mnist", "digits") as progress:
         out.mkdir()
         for number, (split, (index, labels, strokes)) in enumerate(traced.items()):
-            starts = range(0, len(index), CHUNK)
-            chunks = []
-            for images in pool.map(draw_chunk, [strokes[s:s + CHUNK] for s in starts],
-                                   [index[s:s + CHUNK] for s in starts],
-                                   [number] * len(starts), [drawn] * len(starts)):
-                chunks.append(images)
-                progress.update(len(images))
-            images = np.concatenate(chunks) if chunks else draw_chunk([], index, number, drawn)
+            chunks = map_in_chunks(pool, partial(draw_chunk, split=number, drawn=drawn), CHUNK,
+                                   progress, strokes, index)
+            images = (np.concatenate(chunks) if chunks
+                      else np.zeros((0, MNIST_SIZE, MNIST_SIZE), np.uint8))
             (out / f"{split}-images-idx3-ubyte").write_bytes(encode_idx(images))
             (out / f"{split}-labels-idx1-ubyte").write_bytes(encode_idx(labels))
             (out / f"{split}-index-idx1-ubyte").write_bytes(encode_idx(index))

@@ -9,12 +9,12 @@ import numpy as np
 
 from digits import params
 from digits.atomic import atomic_output
-from digits.data import load_split
+from digits.data import SPLITS, load_split
 from digits.errors import run
 from digits.progress import Progress
 from digits.strokes import Strokes, write_traced
 from digits.tracing import pen_strokes
-from digits.workers import process_pool
+from digits.workers import map_in_chunks, process_pool
 
 CHUNK = 250  # digits a worker traces per task
 
@@ -39,7 +39,7 @@ def main() -> None:
     checksums = params.load("download", params.DownloadParams).files
 
     splits = {}
-    for split in ("train", "t10k"):
+    for split in SPLITS:
         images, labels = load_split(args.data, split, checksums)
         index = (traced_training_digits(len(images), fraction) if split == "train"
                  else np.arange(len(images)))
@@ -50,12 +50,8 @@ def main() -> None:
             Progress(total, "trace-mnist", "digits") as progress:
         out.mkdir()
         for split, (images, labels, index) in splits.items():
-            strokes = []
-            for traced in pool.map(trace_chunk, [images[start:start + CHUNK]
-                                                 for start in range(0, len(images), CHUNK)]):
-                strokes += traced
-                progress.update(len(traced))
-            write_traced(out, split, index, labels, strokes)
+            chunks = map_in_chunks(pool, trace_chunk, CHUNK, progress, images)
+            write_traced(out, split, index, labels, [digit for chunk in chunks for digit in chunk])
             print(f"{split}: {len(index)} digits traced")
 
 

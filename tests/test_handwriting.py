@@ -6,6 +6,7 @@ from digits.params import DrawnParams
 from digits.preprocess import PEN_WIDTH
 from digits.tracing import pen_strokes
 from stages.draw_mnist import draw_chunk
+from stages.trace_mnist import traced_training_digits
 
 PLAIN = Style(pen_width=PEN_WIDTH, slant=0.0, size=0.8, place=(0.5, 0.5), speed=0.01)
 
@@ -84,3 +85,10 @@ def test_each_digit_s_style_comes_from_its_number_however_the_work_is_split(tmp_
     np.testing.assert_array_equal(draw_chunk(strokes[5:], numbers[5:], 0, drawn), whole[5:])
     assert not np.array_equal(draw_chunk(strokes, numbers, 1, drawn), whole)  # the split counts
     assert not np.array_equal(draw_chunk(strokes, numbers + 1, 0, drawn), whole)  # the number
+
+
+def test_the_traced_training_digits_are_evenly_spaced_and_as_many_as_the_fraction_says():
+    assert traced_training_digits(20, 0.25).tolist() == [0, 4, 8, 12, 16]
+    assert traced_training_digits(20, 1.0).tolist() == list(range(20))
+    assert traced_training_digits(20, 0.0).tolist() == []
+    assert len(traced_training_digits(60000, 0.35)) == 21000
