@@ -44,6 +44,6 @@ classes=()
 for test in "$tests"/*Test.kt; do
     classes+=("$package.$(basename "$test" .kt)")
 done
-# KeptDigitsTest writes an export here, which tests/test_android.py reads with digits/drawn.py.
+# KeptDigitsTest writes an export here, which tests/test_android.py reads with digits/data/kept.py.
 java "${jvm_options[@]}" -Ddrawn.export="$build/drawn-digits.json" \
     -cp "$build/classes:$junit:$hamcrest:$stdlib" "$package.JvmTestRunnerKt" "${classes[@]}"

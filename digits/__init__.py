@@ -1,69 +1,12 @@
-"""Shared code of the MNIST pipeline, by role: params, data, model, preprocessing, runtimes.
+"""Shared code of the MNIST pipeline, one subpackage per concern:
 
-Importing it first keeps TensorFlow's C++ chatter (CUDA probing on a CPU machine, duplicate
-registrations, the converter's notes) out of the output, where it reads as errors and hides
-what matters."""
+- core: params, errors, atomic outputs, progress, worker pools, and the dataset's files;
+- data: where the data comes from (MNIST's mirrors, the apps' exports of kept digits);
+- drawing: digits drawn as the apps draw them (tracing, rendering, the apps' preprocessing);
+- training: the CNN and how it trains;
+- deploy: the model converted for the web page and the app, and checked in their runtimes.
 
-import contextlib
-import importlib.abc
-import importlib.util
-import os
-import re
-import sys
-import tempfile
-from collections.abc import Iterator
+Each stage in dvc.yaml lists the subpackages it imports, so an edit reruns only the stages
+of its concern."""
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# tensorflowjs imports TensorFlow Decision Forests, whose banner needs IPython when stdout is
-# not a terminal (under DVC, CI or pytest) and would otherwise crash the import.
-os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
-
-# Lines TensorFlow's libraries write to stderr while they load, before TF_CPP_MIN_LOG_LEVEL
-# is read (absl logs them unconditionally), the converters' notes (options ignored, the graph
-# optimizer's session), and LiteRT's note on its CPU delegate.
-_NATIVE_NOISE = re.compile(r"All log messages before absl::InitializeLog|Unable to register "
-                           r"cu(DNN|BLAS|FFT) factory|computation placer already registered|"
-                           r"Ignored (output_format|drop_control_dependency)|MLIR V1 optimization "
-                           r"pass is not enabled|Number of eligible GPUs|Starting new session|"
-                           r"Created TensorFlow Lite XNNPACK delegate")
-
-
-@contextlib.contextmanager
-def quiet_native_logs() -> Iterator[None]:
-    """Capture what native code writes to stderr inside the block; then pass on every line
-    but the noise above."""
-    sys.stderr.flush()
-    with tempfile.TemporaryFile("w+") as captured:
-        saved = os.dup(2)
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            captured.seek(0)
-            sys.stderr.writelines(line for line in captured
-                                  if not _NATIVE_NOISE.search(line))
-
-
-class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
-    """Runs the first `import tensorflow` in quiet_native_logs()."""
-
-    def find_spec(self, name, path, target=None):
-        if name != "tensorflow":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.loader is not None:
-            load = spec.loader.exec_module
-
-            def exec_module(module) -> None:
-                with quiet_native_logs():
-                    load(module)
-
-            spec.loader.exec_module = exec_module
-        return spec
-
-
-if "tensorflow" not in sys.modules:
-    sys.meta_path.insert(0, _QuietTensorFlowImport())
+from . import core  # noqa: F401  (first: it quiets TensorFlow before anything imports it)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from digits.atomic import atomic_output
-from digits.data import MNIST_SIZE
-from digits.drawn import read_drawn
-from digits.errors import run
-from digits.idx import encode_idx
+from digits.core.atomic import atomic_output
+from digits.core.dataset import MNIST_SIZE
+from digits.core.errors import run
+from digits.core.idx import encode_idx
+from digits.data.kept import read_drawn
 
 
 def main() -> None:

@@ -3,11 +3,11 @@
 import argparse
 import os
 
-from digits import params
-from digits.atomic import atomic_output
-from digits.errors import PipelineError, run
-from digits.idx import IdxError, parse_idx
-from digits.mirrors import Limits, fetch_verified, make_mirror
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.errors import PipelineError, run
+from digits.core.idx import IdxError, parse_idx
+from digits.data.mirrors import Limits, fetch_verified, make_mirror
 
 MIRROR_ENV = "MNIST_MIRROR"
 

@@ -1,21 +1,21 @@
 """Draw the traced MNIST digits again as a person would draw them in the apps
-(digits/handwriting.py), each in a style of its own picked from params.yaml's `drawn` ranges;
-write the drawn digits, with their labels and numbers in MNIST, as IDX files in --out."""
+(digits/drawing/handwriting.py), each in a style of its own picked from params.yaml's `drawn`
+ranges; write the drawn digits, with their labels and numbers in MNIST, as IDX files in --out."""
 
 import argparse
 from functools import partial
 
 import numpy as np
 
-from digits import params
-from digits.atomic import atomic_output
-from digits.data import MNIST_SIZE, SPLITS
-from digits.errors import run
-from digits.handwriting import StyleRanges, redraw
-from digits.idx import encode_idx
-from digits.progress import Progress
-from digits.strokes import Strokes, read_traced
-from digits.workers import map_in_chunks, process_pool
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.dataset import MNIST_SIZE, SPLITS
+from digits.core.errors import run
+from digits.core.idx import encode_idx
+from digits.core.progress import Progress
+from digits.core.workers import map_in_chunks, process_pool
+from digits.drawing.handwriting import StyleRanges, redraw
+from digits.drawing.strokes import Strokes, read_traced
 
 CHUNK = 500  # digits a worker draws per task
 

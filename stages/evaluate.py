@@ -8,13 +8,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from digits import params
-from digits.atomic import atomic_output
-from digits.data import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
-from digits.drawn import write_drawn_metrics
-from digits.errors import run
-from digits.model import load_model
-from digits.runtimes.keras import predict_keras
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.dataset import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
+from digits.core.errors import run
+from digits.deploy.scores import write_drawn_metrics
+from digits.training.model import load_model, predict_keras
 
 
 def classification_metrics(

@@ -1,4 +1,4 @@
-"""Trace MNIST digits into pen strokes (digits/tracing.py): every test digit, and the share
+"""Trace MNIST digits into pen strokes (digits/drawing/tracing.py): every test digit, and the share
 `train.drawn_fraction` of the training digits that training adds drawn (evenly spaced: every
 fourth at 0.25). Write them, with their labels and numbers in MNIST, to --out. The strokes
 depend on nothing in params.yaml's `drawn`, so restyling the drawn digits never retraces."""
@@ -7,14 +7,14 @@ import argparse
 
 import numpy as np
 
-from digits import params
-from digits.atomic import atomic_output
-from digits.data import SPLITS, load_split
-from digits.errors import run
-from digits.progress import Progress
-from digits.strokes import Strokes, write_traced
-from digits.tracing import pen_strokes
-from digits.workers import map_in_chunks, process_pool
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.dataset import SPLITS, load_split
+from digits.core.errors import run
+from digits.core.progress import Progress
+from digits.core.workers import map_in_chunks, process_pool
+from digits.drawing.strokes import Strokes, write_traced
+from digits.drawing.tracing import pen_strokes
 
 CHUNK = 250  # digits a worker traces per task
 

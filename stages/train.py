@@ -19,13 +19,13 @@ import tensorflow as tf
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
-from digits import params
-from digits.atomic import atomic_output
-from digits.data import load_split, read_idx, split_validation, to_model_input
-from digits.distributed import fit_multi_worker, is_chief
-from digits.errors import PipelineError, run
-from digits.model import compile_for_training, save_model
-from digits.progress import Progress
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.dataset import load_split, read_idx, split_validation, to_model_input
+from digits.core.errors import PipelineError, run
+from digits.core.progress import Progress
+from digits.training.distributed import fit_multi_worker, is_chief
+from digits.training.model import compile_for_training, save_model
 
 
 def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy:
@@ -61,7 +61,7 @@ def with_drawn(images: np.ndarray, labels: np.ndarray, drawn_dir: str
 
 
 class TrainingProgress(keras.callbacks.Callback):
-    """The whole run's progress (digits/progress.py: a bar with the time left on a terminal, a
+    """The whole run's progress (digits/core/progress.py: a bar with the time left on a terminal, a
     line per tenth in a log), and each epoch's figures."""
 
     def __init__(self, epochs: int, steps_per_epoch: int) -> None:

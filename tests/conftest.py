@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 import yaml
 
-from digits.data import MNIST_SIZE
-from digits.idx import encode_idx, parse_idx
+from digits.core.dataset import MNIST_SIZE
+from digits.core.idx import encode_idx, parse_idx
 
 pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
 

@@ -11,11 +11,11 @@ import pytest
 import yaml
 from ai_edge_litert.interpreter import Interpreter
 
-from digits.artifacts import model_version
-from digits.drawn import read_drawn
-from digits.export import convert_to_tflite
-from digits.model import build_model
-from digits.params import ModelParams
+from digits.core.params import ModelParams
+from digits.data.kept import read_drawn
+from digits.deploy.artifacts import model_version
+from digits.deploy.export import convert_to_tflite
+from digits.training.model import build_model
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -67,7 +67,7 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm(jvm_
 
 def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
     """KeptDigitsTest.kt keeps two labelled drawings and exports them, as the app's share
-    button does; digits/drawn.py, which reads the web page's exports, reads the file."""
+    button does; digits/data/kept.py, which reads the web page's exports, reads the file."""
     assert re.search(r"^PASS keepsCountsExportsAndForgets\(", jvm_tests.stdout, re.MULTILINE)
     drawn = read_drawn(REPO / "android/build/jvm-test/drawn-digits.json")
     assert drawn.labels.tolist() == [4, 7]
@@ -77,7 +77,7 @@ def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
 
 def test_the_apps_model_version_is_the_pipelines(tmp_path):
     """ModelVersionTest.kt's expected strings (which the JVM test above holds the Kotlin to)
-    are what digits/artifacts.py's model_version gives for the same files."""
+    are what digits/deploy/artifacts.py's model_version gives for the same files."""
     test = (REPO / "android/app/src/test/java/com/mnisteverywhere/digits/ModelVersionTest.kt")
     constants = dict(re.findall(r'const val (\w+) = "(\w+)"', test.read_text()))
     (tmp_path / "digits.tflite").write_bytes(b"TFL3 model bytes")

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from digits.atomic import atomic_output, remove_leftovers
+from digits.core.atomic import atomic_output, remove_leftovers
 from tests.conftest import REPO
 
 
@@ -54,7 +54,7 @@ def test_writing_nothing_is_an_error_and_keeps_the_previous_output(tmp_path):
 KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-import digits.atomic as atomic
+import digits.core.atomic as atomic
 
 dest, kill_at = Path(sys.argv[1]), sys.argv[2]
 renames, rename, remove = [], os.replace, atomic._remove

@@ -1,7 +1,7 @@
 """The benchmark's arithmetic; its timings are reported by `make bench`, never asserted."""
 
-from digits.model import build_model
-from digits.params import ModelParams
+from digits.core.params import ModelParams
+from digits.training.model import build_model
 from tools.bench import forward_flops, peak_flops, vector_isa
 
 

@@ -10,13 +10,12 @@ import keras
 import numpy as np
 import pytest
 
-from digits.artifacts import model_version
-from digits.data import load_split, to_model_input
-from digits.export import convert_to_tflite
-from digits.model import build_model
-from digits.params import ModelParams
-from digits.runtimes.keras import predict_keras
-from digits.runtimes.litert import predict_litert
+from digits.core.dataset import load_split, to_model_input
+from digits.core.params import ModelParams
+from digits.deploy.artifacts import model_version
+from digits.deploy.export import convert_to_tflite
+from digits.deploy.litert import predict_litert
+from digits.training.model import build_model, predict_keras
 from tests.conftest import REPO, edit_params, run_stage, stand_in_drawn_digits, tiny_mnist
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -58,22 +57,23 @@ def keras_probabilities(workdir: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def convert_tfjs(workdir: Path, out: str = "tfjs") -> subprocess.CompletedProcess:
-    return run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", out, check=False)
+    return run_stage(workdir, "convert", "tfjs", "--model", "model.keras", "--out", out,
+                     check=False)
 
 
 def verify_tfjs(workdir: Path, model_dir: str = "tfjs") -> subprocess.CompletedProcess:
-    return run_stage(workdir, "tfjs_verify", "--model-dir", model_dir, "--reference",
+    return run_stage(workdir, "verify", "tfjs", "--model", model_dir, "--reference",
                      "reference.npy", "--data", "data", *DRAWN, "--metrics", "tfjs.json",
                      "--drawn-metrics", "drawn-tfjs.json", check=False)
 
 
 def convert_tflite(workdir: Path, out: str = TFLITE) -> subprocess.CompletedProcess:
-    return run_stage(workdir, "tflite_convert", "--model", "model.keras", "--data", "data",
+    return run_stage(workdir, "convert", "tflite", "--model", "model.keras", "--data", "data",
                      "--out", out, check=False)
 
 
 def verify_tflite(workdir: Path, model: str = TFLITE) -> subprocess.CompletedProcess:
-    return run_stage(workdir, "tflite_verify", "--tflite", model, "--reference", "reference.npy",
+    return run_stage(workdir, "verify", "tflite", "--model", model, "--reference", "reference.npy",
                      "--data", "data", *DRAWN, "--metrics", "tflite.json",
                      "--drawn-metrics", "drawn-tflite.json", check=False)
 

@@ -3,9 +3,9 @@ import hashlib
 import numpy as np
 import pytest
 
-from digits.data import load_split
-from digits.errors import PipelineError
-from digits.idx import encode_idx
+from digits.core.dataset import load_split
+from digits.core.errors import PipelineError
+from digits.core.idx import encode_idx
 
 FIX = (r"fix: `dvc checkout --relink --force {0}` \(or `dvc repro -s -f download` if the cache "
        r"lacks it\)")

@@ -1,13 +1,15 @@
 """dvc.yaml lists exactly what each stage reads, so DVC reruns a stage when, and only when,
 something it reads changes. What a stage reads is, by this project's rule:
 - the Python modules its `python -m` command runs, followed through their imports (package
-  `__init__.py` files too, unless they hold nothing but a docstring), or the Node script its
-  `node` command runs;
+  `__init__.py` files too, unless they hold nothing but a docstring and imports), or the Node
+  script its `node` command runs;
 - the project files those modules and scripts name by path from the repository's root
   (`REPO / "web/tools/predict-batch.mjs"`, `'web/app.js'`), and the JavaScript modules the
   JavaScript among them imports;
 - web/package-lock.json, for a stage that runs Node (it pins the npm packages Node loads);
 - the paths in its command that it does not write (its inputs).
+Shared code is listed by folder: a stage that imports any module of a `digits/` subpackage
+lists the subpackage (`digits/core`), and the page's sources are one folder (`web/src`).
 """
 
 import ast
@@ -24,6 +26,7 @@ from tests.conftest import REPO
 JS_IMPORT = re.compile(r"""^\s*import\s.*?['"](\.{1,2}/[^'"]+)['"]""", re.M)
 JS_STRING = re.compile(r"""['"]([\w./-]+/[\w.-]+)['"]""")
 NPM_LOCKFILE = "web/package-lock.json"
+FOLDERS = re.compile(r"^(digits/[^/]+|web/src)/.*")  # listed as one dep each
 
 
 def _module_file(root: Path, dotted: str) -> Path | None:
@@ -34,10 +37,12 @@ def _module_file(root: Path, dotted: str) -> Path | None:
     return None
 
 
-def _is_docstring_only(path: Path) -> bool:
-    body = ast.parse(path.read_text()).body
-    return all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-               for node in body)
+def _runs_only_imports(path: Path) -> bool:
+    """A package's `__init__.py` that holds only a docstring and imports: what it imports is
+    listed, it adds nothing of its own."""
+    return all(isinstance(node, ast.Import | ast.ImportFrom)
+               or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+               for node in ast.parse(path.read_text()).body)
 
 
 def _imported_modules(root: Path, path: Path) -> set[str]:
@@ -96,8 +101,8 @@ def files_read(root: Path, module: str | None, script: str | None = None) -> set
             files.add(imported)
             if imported.suffix in (".js", ".mjs"):
                 scripts.append(imported)
-    code = {p for p in python if not (p.name == "__init__.py" and _is_docstring_only(p))}
-    return {p.relative_to(root).as_posix() for p in code | files}
+    code = {p for p in python if not (p.name == "__init__.py" and _runs_only_imports(p))}
+    return {FOLDERS.sub(r"\1", p.relative_to(root).as_posix()) for p in code | files}
 
 
 def expected_deps(root: Path, stage: dict, all_outs: set[str]) -> set[str]:
@@ -115,9 +120,23 @@ def expected_deps(root: Path, stage: dict, all_outs: set[str]) -> set[str]:
     return code | inputs
 
 
+def resolved_stages(root: Path) -> dict[str, dict]:
+    """dvc.yaml's stages, a `foreach` stage expanded as DVC does (`name@key`, with `${key}` and
+    `${item}` filled in)."""
+    stages = {}
+    for name, stage in yaml.safe_load((root / "dvc.yaml").read_text())["stages"].items():
+        if "foreach" not in stage:
+            stages[name] = stage
+            continue
+        for key, item in stage["foreach"].items():
+            text = yaml.safe_dump(stage["do"]).replace("${key}", key).replace("${item}", item)
+            stages[f"{name}@{key}"] = yaml.safe_load(text)
+    return stages
+
+
 def deps_problems(root: Path) -> dict[str, dict[str, set[str]]]:
     """For each stage whose deps are not exact: what is missing and what is extra."""
-    stages = yaml.safe_load((root / "dvc.yaml").read_text())["stages"]
+    stages = resolved_stages(root)
     all_outs = {next(iter(out)) if isinstance(out, dict) else out
                 for stage in stages.values()
                 for key in ("outs", "metrics", "plots") for out in stage.get(key, [])}
@@ -133,21 +152,19 @@ def test_every_stage_lists_exactly_what_it_reads():
     assert deps_problems(REPO) == {}
 
 
-def test_the_apps_preprocessing_reaches_the_pipeline_only_through_the_drawn_digits():
-    """How the apps turn a drawing into the model's input (digits/preprocess.py) shapes the
-    digits draw-mnist draws, so editing it draws them again (and retrains on them); no other
-    stage reads it."""
-    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
-    readers = [name for name, stage in stages.items() if "digits/preprocess.py" in stage["deps"]]
-    assert readers == ["draw-mnist"]
+def test_the_apps_drawing_reaches_the_pipeline_only_through_the_drawn_digits():
+    """How the apps draw and turn a drawing into the model's input (digits/drawing) shapes the
+    digits draw-mnist draws, so editing it traces and draws them again (and retrains on them
+    if they change); no other stage reads it."""
+    readers = [name for name, stage in resolved_stages(REPO).items()
+               if "digits/drawing" in stage["deps"]]
+    assert readers == ["trace-mnist", "draw-mnist"]
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    for name in ("dvc.yaml", "data/exported", "stages", "digits", "tools", "web/tools",
-                 "web/preprocess.js", "web/app.js", "web/kept-digits.js", "web/picture-reader.js",
-                 "web/sw.js", "web/index.html", "web/style.css", "web/favicon.svg",
-                 "web/manifest.webmanifest", "web/icons", "web/package-lock.json"):
+    for name in ("dvc.yaml", "data/exported", "stages", "digits", "tools", "web/tools", "web/src",
+                 "web/preprocess.js", "web/package-lock.json"):
         source, target = REPO / name, tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
@@ -159,22 +176,32 @@ def project_copy(tmp_path: Path) -> Path:
 
 def test_a_new_import_without_its_dep_is_caught(project_copy):
     stage = project_copy / "stages" / "evaluate.py"
-    stage.write_text("from digits import mirrors\n" + stage.read_text())
+    stage.write_text("from digits.data import mirrors\n" + stage.read_text())
     assert deps_problems(project_copy) == {
-        "evaluate": {"missing": {"digits/mirrors.py"}, "extra": set()}}
+        "evaluate": {"missing": {"digits/data"}, "extra": set()}}
 
 
 def test_a_new_file_a_module_names_or_a_script_it_imports_is_caught(project_copy):
     (project_copy / "web/tools/helper.mjs").write_text("export const x = 1;\n")
     tool = project_copy / "web/tools/predict-batch.mjs"
     tool.write_text("import { x } from './helper.mjs';\n" + tool.read_text())
-    problems = deps_problems(project_copy)
-    assert problems["tfjs-verify"] == {"missing": {"web/tools/helper.mjs"}, "extra": set()}
+    assert deps_problems(project_copy) == {
+        f"verify@{runtime}": {"missing": {"web/tools/helper.mjs"}, "extra": set()}
+        for runtime in ("tfjs", "tflite")}
+
+
+def test_a_module_listed_instead_of_its_subpackage_is_caught(project_copy):
+    dvc_yaml = yaml.safe_load((project_copy / "dvc.yaml").read_text())
+    deps = dvc_yaml["stages"]["collect-kept"]["deps"]
+    deps[deps.index("digits/data")] = "digits/data/kept.py"
+    (project_copy / "dvc.yaml").write_text(yaml.safe_dump(dvc_yaml))
+    assert deps_problems(project_copy) == {
+        "collect-kept": {"missing": {"digits/data"}, "extra": {"digits/data/kept.py"}}}
 
 
 def test_a_dep_nothing_reads_is_caught(project_copy):
     dvc_yaml = yaml.safe_load((project_copy / "dvc.yaml").read_text())
-    dvc_yaml["stages"]["download"]["deps"].append("digits/model.py")
+    dvc_yaml["stages"]["download"]["deps"].append("digits/training")
     (project_copy / "dvc.yaml").write_text(yaml.safe_dump(dvc_yaml))
     assert deps_problems(project_copy) == {
-        "download": {"missing": set(), "extra": {"digits/model.py"}}}
+        "download": {"missing": set(), "extra": {"digits/training"}}}

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from digits.data import load_split
+from digits.core.dataset import load_split
 from tests.conftest import REPO, edit_params, run_stage, stage_env
 
 

@@ -3,10 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from digits.data import load_split
-from digits.drawn import drawn_metrics, read_drawn
-from digits.errors import PipelineError
-from digits.idx import encode_idx
+from digits.core.dataset import load_split
+from digits.core.errors import PipelineError
+from digits.core.idx import encode_idx
+from digits.data.kept import read_drawn
+from digits.deploy.scores import drawn_metrics
 from tests.conftest import run_stage
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from digits.errors import PipelineError, run
+from digits.core.errors import PipelineError, run
 
 
 def fail(message: str):

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from digits.handwriting import Style, StyleRanges, redraw, resample, restyle
-from digits.params import DrawnParams
-from digits.preprocess import PEN_WIDTH
-from digits.tracing import pen_strokes
+from digits.core.params import DrawnParams
+from digits.drawing.handwriting import Style, StyleRanges, redraw, resample, restyle
+from digits.drawing.preprocess import PEN_WIDTH
+from digits.drawing.tracing import pen_strokes
 from stages.draw_mnist import draw_chunk
 from stages.trace_mnist import traced_training_digits
 

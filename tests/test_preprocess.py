@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digits.preprocess import (
+from digits.drawing.preprocess import (
     BOX_SIZE,
     PEN_WIDTH,
     NoInkError,

@@ -1,6 +1,6 @@
 import pytest
 
-from digits.progress import Progress
+from digits.core.progress import Progress
 
 
 def test_a_log_gets_one_line_per_tenth_with_the_time_left(capsys):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digits.errors import PipelineError
-from digits.preprocess import MAX_PIXELS, preprocess_grey
+from digits.core.errors import PipelineError
+from digits.drawing.preprocess import MAX_PIXELS, preprocess_grey
 from tests.conftest import REPO, png_claiming
 from tools.predict import read_grey
 

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from digits.preprocess import PEN_WIDTH
-from digits.rendering import draw_strokes
+from digits.drawing.preprocess import PEN_WIDTH
+from digits.drawing.rendering import draw_strokes
 
 SIZE = 280
 PEN = PEN_WIDTH * SIZE  # 25 pixels

@@ -45,12 +45,12 @@ DAMAGE = [
      "is damaged: its SHA-256 is not the one in params.yaml"),
     ("data/drawn/mnist/t10k-images-idx3-ubyte", truncate, "evaluate",
      "(or `dvc repro -s -f draw-mnist` if the cache lacks it)"),
-    ("data/drawn/kept/kept-labels-idx1-ubyte", truncate, "tflite-verify",
+    ("data/drawn/kept/kept-labels-idx1-ubyte", truncate, "verify@tflite",
      "(or `dvc repro -s -f collect-kept` if the cache lacks it)"),
     ("models/model.keras", truncate, "evaluate", "is damaged (not a complete .keras archive)"),
-    (TFLITE, truncate, "tflite-verify", "LiteRT cannot load"),
-    ("web/model/model.json", corrupt_model_json, "tfjs-verify", "TF.js could not run"),
-    ("reports/evaluate/probabilities.npy", truncate, "tflite-verify",
+    (TFLITE, truncate, "verify@tflite", "LiteRT cannot load"),
+    ("web/model/model.json", corrupt_model_json, "verify@tfjs", "TF.js could not run"),
+    ("reports/evaluate/probabilities.npy", truncate, "verify@tflite",
      "the Keras reference reports/evaluate/probabilities.npy is damaged"),
 ]
 

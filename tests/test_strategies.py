@@ -13,9 +13,9 @@ import pytest
 import tensorflow as tf
 from dvclive import Live
 
-from digits.data import load_split, to_model_input
-from digits.distributed import fit_multi_worker
-from digits.model import make_optimizer
+from digits.core.dataset import load_split, to_model_input
+from digits.training.distributed import fit_multi_worker
+from digits.training.model import make_optimizer
 from tests.conftest import (
     REPO,
     edit_params,

@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from digits.tracing import pen_strokes, trace
+from digits.drawing.tracing import pen_strokes, trace
 
 
 def skeleton(*pixels: tuple[int, int], size: int = 12) -> np.ndarray:

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from digits.data import load_split, to_model_input
-from digits.idx import encode_idx
-from digits.runtimes.keras import predict_keras
+from digits.core.dataset import load_split, to_model_input
+from digits.core.idx import encode_idx
+from digits.training.model import predict_keras
 from tests.conftest import REPO, edit_params, run_stage, tiny_mnist, tiny_model_section
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser

@@ -17,15 +17,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digits import params
-from digits.data import load_split
-from digits.drawn import read_drawn
-from digits.export import convert_to_tfjs
-from digits.idx import encode_idx
-from digits.model import build_model
-from digits.preprocess import PEN_WIDTH, preprocess_grey, preprocess_ink
-from digits.rendering import draw_strokes
-from digits.tracing import pen_strokes
+from digits.core import params
+from digits.core.dataset import load_split
+from digits.core.idx import encode_idx
+from digits.data.kept import read_drawn
+from digits.deploy.export import convert_to_tfjs
+from digits.drawing.preprocess import PEN_WIDTH, preprocess_grey, preprocess_ink
+from digits.drawing.rendering import draw_strokes
+from digits.drawing.tracing import pen_strokes
+from digits.training.model import build_model
 from tests.conftest import REPO, edit_params, png_claiming, run_stage, stand_in_drawn_digits
 from tools.predict import read_grey
 
@@ -63,7 +63,7 @@ def trained(tmp_path_factory) -> Path:
     stand_in_drawn_digits(workdir)
     run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", "model.keras",
               "--live", "live", "--metrics", "train.json")
-    run_stage(workdir, "tfjs_convert", "--model", "model.keras", "--out", "tfjs")
+    run_stage(workdir, "convert", "tfjs", "--model", "model.keras", "--out", "tfjs")
     build_site(workdir, "tfjs", "site")
     return workdir
 
@@ -128,11 +128,11 @@ def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
     accuracy = 1 - len(wrong) / DRAWN_DIGITS
     print(f"drawn MNIST test digits read right: {accuracy:.0%}; wrong (index, label, read): "
           f"{wrong}")
-    # The page's drawing is Skia's (Chromium's canvas): digits/rendering.py draws the same.
+    # The page's drawing is Skia's (Chromium's canvas): digits/drawing/rendering.py draws the same.
     gaps = [np.abs(preprocess_ink(draw_strokes(strokes, page["padSize"], PEN_WIDTH)).flatten()
                    - np.array(page["preview"])) for strokes, page in zip(digits, drawn["read"],
                                                                         strict=True)]
-    print(f"page input vs digits/rendering.py's: mean gap {np.mean(gaps):.4f}, "
+    print(f"page input vs digits/drawing/rendering.py's: mean gap {np.mean(gaps):.4f}, "
           f"largest {np.max(gaps):.3f}, largest mean of a digit {max(map(np.mean, gaps)):.4f}")
     # Measured: 0.053 and 0.0001. The largest is one pixel of one 9 whose single stroke runs
     # through its own junction (stem, then loop); the next digit's largest is 0.018.

@@ -18,8 +18,8 @@ from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 DATA_STAGES = ["download", "trace-mnist", "draw-mnist", "collect-kept"]
-MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "tfjs-verify", "web-build", "tflite-convert",
-                "tflite-verify"]
+MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "verify@tfjs", "web-build", "tflite-convert",
+                "verify@tflite"]
 ALL_STAGES = DATA_STAGES + MODEL_STAGES
 
 
@@ -61,7 +61,7 @@ def make_tiny_repo(root: Path) -> Path:
                  if dep.startswith("web/") and not dep.startswith(("web/tools/", "web/model"))}
     for name in sorted(web_files | {"web/package.json"}):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / name, repo / name)
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, repo / name)
     (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["download"]["files"] = digests

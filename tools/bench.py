@@ -23,15 +23,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from digits import params
-from digits.atomic import atomic_output
-from digits.data import calibration_set, load_split, split_validation, to_model_input
-from digits.errors import run
-from digits.export import convert_to_tfjs, convert_to_tflite
-from digits.model import compile_for_training
-from digits.runtimes.keras import predict_keras
-from digits.runtimes.litert import litert_interpreter, predict_litert, quantize
-from digits.runtimes.tfjs import NPM_LOCKFILE, predict_tfjs
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.dataset import calibration_set, load_split, split_validation, to_model_input
+from digits.core.errors import run
+from digits.deploy.export import convert_to_tfjs, convert_to_tflite
+from digits.deploy.litert import litert_interpreter, predict_litert, quantize
+from digits.deploy.tfjs import NPM_LOCKFILE, predict_tfjs
+from digits.training.model import compile_for_training, predict_keras
 
 WEB = NPM_LOCKFILE.parent
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from digits.errors import PipelineError, run
-from digits.preprocess import MAX_PIXELS, NoInkError, grey_from_rgba, preprocess_grey
-from digits.runtimes.litert import predict_litert
+from digits.core.errors import PipelineError, run
+from digits.deploy.litert import predict_litert
+from digits.drawing.preprocess import MAX_PIXELS, NoInkError, grey_from_rgba, preprocess_grey
 
 ANDROID_MODEL = "android/app/src/main/assets/digits.tflite"
 

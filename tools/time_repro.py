@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from digits.errors import PipelineError, run
+from digits.core.errors import PipelineError, run
 
 STAGE_LINE = re.compile(r"^(Running stage|Stage) '([^']+)'(.*)")
 BEGIN, END = "<!-- repro-seconds -->", "<!-- /repro-seconds -->"

@@ -1,5 +1,5 @@
 // The drawings a user labelled, kept on this device (IndexedDB) until exported or deleted;
-// nothing is sent anywhere. The export is one JSON file in the format digits/drawn.py reads
+// nothing is sent anywhere. The export is one JSON file in the format digits/data/kept.py reads
 // (its docstring describes it): the pipeline's drawn-digit data.
 
 export const FORMAT = 'drawn-digits';

@@ -1,5 +1,5 @@
 // Any picture of a digit -> the 28x28 input the model reads: a step-for-step port of
-// digits/preprocess.py (its docstring explains each step). tests/vectors/preprocess.json
+// digits/drawing/preprocess.py (its docstring explains each step). tests/vectors/preprocess.json
 // holds the outputs both must reproduce; web/tests/preprocess.test.mjs checks this file.
 //
 // A raster is { data, height, width }: row-major values in [0, 1].

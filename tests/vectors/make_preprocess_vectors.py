@@ -1,4 +1,4 @@
-"""Regenerate preprocess.json, the shared test vectors for digits/preprocess.py.
+"""Regenerate preprocess.json, the shared test vectors for digits/drawing/preprocess.py.
 
 Run only when the preprocessing definition changes on purpose; the Python, JavaScript and
 Kotlin tests all check their implementation against the file this writes.
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from digits.data import load_split
-from digits.preprocess import PEN_WIDTH, grey_from_rgba, preprocess_grey
+from digits.core.dataset import load_split
+from digits.drawing.preprocess import PEN_WIDTH, grey_from_rgba, preprocess_grey
 
 HERE = Path(__file__).resolve().parent
 MNIST = HERE.parents[1] / "data" / "mnist"  # the download stage's output
@@ -100,7 +100,7 @@ def main() -> None:
                  "`grey` is 0-255 (grey/255 is the input); where `rgba` is given (8-bit "
                  "RGBA, 4 values a pixel), turning it into grey must give `grey` exactly. "
                  "`pen_width` is the apps' pen, a fraction of the pad's shorter side. "
-                 "See digits/preprocess.py.",
+                 "See digits/drawing/preprocess.py.",
         "tolerance": 1e-5,
         "pen_width": PEN_WIDTH,
         "vectors": vectors,

@@ -59,7 +59,7 @@ test('a mass centre on a half pixel lands where the Python one puts it', () => {
   const field = preprocessInk({ data: [0.9, 0.5, 0.9, 0.9, 0.5, 0.9], height: 2, width: 3 });
   const inkRows = [...Array(28).keys()]
     .filter((y) => field.subarray(28 * y, 28 * y + 28).some((value) => value > 0));
-  assert.deepEqual([inkRows[0], inkRows.at(-1)], [8, 20]); // as digits/preprocess.py
+  assert.deepEqual([inkRows[0], inkRows.at(-1)], [8, 20]); // as digits/drawing/preprocess.py
 });
 
 test('a picture without ink is refused, not turned into an answer', () => {

@@ -1,5 +1,5 @@
 // Run the TF.js graph model on a batch of images in Node, on the wasm backend and with the
-// pinned TF.js release the web page bundles. The tfjs-verify stage calls it.
+// pinned TF.js release the web page bundles. The verify@tfjs stage calls it.
 //
 //   node web/tools/predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32 [--backend cpu]
 //

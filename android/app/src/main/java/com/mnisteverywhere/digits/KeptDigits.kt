@@ -5,7 +5,7 @@ import java.util.Locale
 import kotlin.math.roundToInt
 
 /**
- * A drawing the user labelled: one element of the drawn-digits export that digits/drawn.py
+ * A drawing the user labelled: one element of the drawn-digits export that digits/data/kept.py
  * reads and the web page writes too. [strokes] hold x, y pairs in fractions of the easel's
  * width and height (as EaselView keeps them); [input] is the 28x28 input the model saw, 0-255.
  */

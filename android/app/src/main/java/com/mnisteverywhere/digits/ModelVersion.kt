@@ -5,7 +5,7 @@ import java.security.MessageDigest
 /**
  * The version string both apps show for their model, so that a screenshot traces back to a
  * pipeline run: the first 12 hex digits of the SHA-256 of each model file's name and bytes, the
- * files in name order. digits/artifacts.py's model_version and web/tools/build.mjs compute the same,
+ * files in name order. digits/deploy/artifacts.py's model_version and web/tools/build.mjs compute the same,
  * and the verify stages record it in reports/metrics/. No Android imports.
  */
 object ModelVersion {

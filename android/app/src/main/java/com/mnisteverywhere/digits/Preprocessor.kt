@@ -10,7 +10,7 @@ class NoInkException(message: String) : IllegalArgumentException(message)
 /**
  * Turns any picture of a digit into the 28x28 input the model reads, as MNIST was made.
  *
- * A port of digits/preprocess.py, step for step and in double precision; its docstring
+ * A port of digits/drawing/preprocess.py, step for step and in double precision; its docstring
  * defines the steps, and tests/vectors/preprocess.json holds outputs that both must reproduce.
  * Rasters are row-major arrays of height * width values. No Android classes, so it is tested on
  * the JVM (android/jvm-test.sh).

@@ -6,8 +6,8 @@ import kotlin.math.round
  * A tensor's affine quantization, as the model stores it: real = scale * (stored - zeroPoint).
  * A float tensor has scale 0.
  *
- * The formulas, and their float32 arithmetic, are those of the pipeline's tflite-verify stage
- * (digits/runtimes/litert.py): an int8 model gets on the phone the very inputs it was checked on.
+ * The formulas, and their float32 arithmetic, are those of the pipeline's verify@tflite stage
+ * (digits/deploy/litert.py): an int8 model gets on the phone the very inputs it was checked on.
  */
 data class Quantization(val scale: Float, val zeroPoint: Int) {
     val isQuantized: Boolean get() = scale != 0f

@@ -21,7 +21,7 @@ class KeptDigitsTest {
         store.keep(digit(7, null, emptyList()))
         assertEquals(2, store.count)
         val export = store.exportText()
-        // tests/test_android.py reads this file with digits/drawn.py, the pipeline's reader.
+        // tests/test_android.py reads this file with digits/data/kept.py, the pipeline's reader.
         System.getProperty("drawn.export")?.let { File(it).writeText(export) }
         assertEquals(
             "{\"format\":\"drawn-digits\",\"version\":1,\"digits\":[{\"label\":4,\"read\":9,",

@@ -6,7 +6,7 @@ import org.junit.Test
 class ModelVersionTest {
     @Test
     fun hashesEachFilesNameAndBytesInNameOrder() {
-        // tests/test_android.py checks these against digits/artifacts.py's model_version.
+        // tests/test_android.py checks these against digits/deploy/artifacts.py's model_version.
         val asset = mapOf("digits.tflite" to "TFL3 model bytes".toByteArray())
         assertEquals(ASSET_VERSION, ModelVersion.of(asset))
         val web = mapOf("model.json" to "{}".toByteArray(), "group1-shard1of1.bin" to byteArrayOf(1, 2))

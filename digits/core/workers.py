@@ -5,7 +5,7 @@ import os
 from collections.abc import Callable, Sequence, Sized
 from concurrent.futures import ProcessPoolExecutor
 
-from .progress import Progress
+from digits.core.progress import Progress
 
 
 def process_pool() -> ProcessPoolExecutor:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import PipelineError
+from digits.core.errors import PipelineError
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_TOOL = REPO / "web/tools/predict-batch.mjs"

@@ -14,8 +14,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from . import quiet_native_logs
-from .errors import PipelineError
+from digits.core.errors import PipelineError
+from digits.core.native_logs import quiet_native_logs
 
 TFJS_WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
 

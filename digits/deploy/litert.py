@@ -5,10 +5,9 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from .. import quiet_native_logs
-from ..data import NUM_CLASSES
-from ..errors import PipelineError
-from . import BATCH
+from digits.core.dataset import BATCH, NUM_CLASSES
+from digits.core.errors import PipelineError
+from digits.core.native_logs import quiet_native_logs
 
 
 def quantize(images: np.ndarray, scale: float, zero_point: int, dtype: np.dtype) -> np.ndarray:

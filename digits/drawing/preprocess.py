@@ -34,7 +34,7 @@ the web page), which bounds the memory and time any one picture can take.
 
 import numpy as np
 
-from .data import MNIST_SIZE
+from digits.core.dataset import MNIST_SIZE
 
 BOX_SIZE = 20
 INK_THRESHOLD = 0.1

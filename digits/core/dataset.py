@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import PipelineError
-from .idx import IdxError, parse_idx
+from digits.core.errors import PipelineError
+from digits.core.idx import IdxError, parse_idx
 
 MNIST_SIZE = 28  # the side of an MNIST image in pixels: the model's input is MNIST_SIZE^2
 NUM_CLASSES = 10
 SPLITS = ("train", "t10k")
+BATCH = 1000  # images per inference call, in every runtime
 
 
 def _restore(data_dir: str | Path, made_by: str) -> str:

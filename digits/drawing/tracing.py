@@ -11,8 +11,8 @@ from PIL import Image
 from skimage.measure import label
 from skimage.morphology import skeletonize
 
-from .data import MNIST_SIZE
-from .rendering import draw_strokes
+from digits.core.dataset import MNIST_SIZE
+from digits.drawing.rendering import draw_strokes
 
 UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smoothly than 28x28's
 PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton

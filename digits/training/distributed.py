@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 from dvclive import Live
 
-from .runtimes.keras import predict_keras
+from digits.training.model import predict_keras
 
 
 def is_chief() -> bool:

@@ -1,5 +1,4 @@
-"""Drawn digits: the file the apps export of digits people drew and labelled themselves, and
-the accuracy a model reaches on drawn digits (draw-mnist's and people's).
+"""Kept digits: the file the apps export of digits people drew and labelled themselves.
 
 The web page (web/kept-digits.js) and the Android app write one JSON file:
 
@@ -15,8 +14,6 @@ The web page (web/kept-digits.js) and the Android app write one JSON file:
         ...]}
 """
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -24,9 +21,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .atomic import atomic_output
-from .data import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
-from .errors import PipelineError
+from digits.core.dataset import MNIST_SIZE, NUM_CLASSES
+from digits.core.errors import PipelineError
 
 Point = tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]
 Digit = Annotated[int, Field(ge=0, lt=NUM_CLASSES)]
@@ -78,28 +74,3 @@ def read_drawn(path: str | Path) -> DrawnDigits:
     images = np.array([d.input for d in digits], np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE)
     return DrawnDigits(images=images, labels=np.array([d.label for d in digits], np.uint8),
                        strokes=[[list(map(tuple, s)) for s in d.strokes] for d in digits])
-
-
-def drawn_metrics(predict: Callable[[np.ndarray], np.ndarray], drawn_dir: str | Path,
-                  kept_dir: str | Path) -> dict:
-    """A model's accuracy (`predict`: model inputs -> probabilities) on the MNIST test digits
-    draw-mnist drew and, when people kept any, on theirs (collect-kept's)."""
-    images, labels = load_split(drawn_dir, "t10k", made_by="draw-mnist")
-    kept_images, kept_labels = load_split(kept_dir, "kept", made_by="collect-kept")
-    reads = predict(to_model_input(np.concatenate([images, kept_images]))).argmax(axis=1)
-    metrics = {"accuracy": float(np.mean(reads[:len(labels)] == labels))}
-    if len(kept_labels):
-        metrics["kept_accuracy"] = float(np.mean(reads[len(labels):] == kept_labels))
-        metrics["kept_digits"] = len(kept_labels)
-    return metrics
-
-
-def write_drawn_metrics(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
-                        drawn_dir: str | Path, kept_dir: str | Path, path: str | Path) -> None:
-    """Measure drawn_metrics, print them and write them as JSON to `path`."""
-    metrics = drawn_metrics(predict, drawn_dir, kept_dir)
-    kept = (f", {metrics['kept_digits']} kept digits {metrics['kept_accuracy']:.4f}"
-            if "kept_digits" in metrics else ", no kept digits")
-    print(f"{runtime} on drawn digits: accuracy {metrics['accuracy']:.4f}{kept}")
-    with atomic_output(Path(path)) as tmp:
-        tmp.write_text(json.dumps(metrics, indent=2) + "\n")

@@ -1,16 +1,12 @@
 """Compare a converted model's outputs with the Keras model's on the same test images (the
 probabilities the evaluate stage records), without loading TensorFlow."""
 
-import json
-from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 
-from .artifacts import model_version, size_bytes
-from .atomic import atomic_output
-from .data import load_split, to_model_input
-from .errors import PipelineError
+from digits.core.errors import PipelineError
+from digits.deploy.artifacts import size_bytes
 
 
 def parity_metrics(labels: np.ndarray, keras_probs: np.ndarray, runtime_probs: np.ndarray) -> dict:
@@ -48,27 +44,18 @@ def load_reference(path: str | Path, count: int) -> np.ndarray:
     return probabilities
 
 
-def verify_against_keras(runtime: str, predict: Callable[[np.ndarray], np.ndarray],
-                         artifact: str, reference: str, data_dir: str,
-                         checksums: Mapping[str, str], minimum: float, fix: str,
-                         metrics_path: str) -> None:
-    """Run `predict` (the converted model, `artifact`, in its runtime) on every test digit and
-    compare it with the Keras model's probabilities in `reference`; write accuracy, agreement,
-    size and the model's version as metrics, or fail if agreement is below `minimum`."""
-    images, labels = load_split(data_dir, "t10k", checksums)
+def check_against_keras(runtime: str, model: str, probabilities: np.ndarray, labels: np.ndarray,
+                        reference: str, *, minimum: float, fix: str) -> dict:
+    """Compare a converted model's probabilities (`model` read in `runtime`) on the test digits
+    with the Keras model's in `reference`: print and return the parity metrics, or fail if they
+    agree on fewer than `minimum` of the digits."""
     keras_probs = load_reference(reference, len(labels))
-    runtime_probs = predict(to_model_input(images))
-    if runtime_probs.shape != keras_probs.shape:
-        raise PipelineError(f"{artifact} returned probabilities of shape {runtime_probs.shape}, "
-                            f"Keras {keras_probs.shape}; "
-                            f"fix: `dvc checkout --force {artifact}`")
-    metrics = parity_metrics(labels, keras_probs, runtime_probs)
-    size = size_bytes(artifact)
+    if probabilities.shape != keras_probs.shape:
+        raise PipelineError(f"{model} returned probabilities of shape {probabilities.shape}, "
+                            f"Keras {keras_probs.shape}; fix: `dvc checkout --force {model}`")
+    metrics = parity_metrics(labels, keras_probs, probabilities)
     print(f"{runtime}: accuracy {metrics['accuracy']:.4f}, agreement with Keras "
           f"{metrics['agreement']:.4f}, largest probability gap {metrics['max_abs_diff']:.3g}, "
-          f"{size} B")
+          f"{size_bytes(model)} B")
     require_agreement(runtime, metrics, minimum, fix)
-    with atomic_output(Path(metrics_path)) as tmp:
-        summary = {"accuracy": metrics["accuracy"], "agreement": metrics["agreement"],
-                   "size_bytes": size, "model_version": model_version(artifact)}
-        tmp.write_text(json.dumps(summary, indent=2) + "\n")
+    return metrics

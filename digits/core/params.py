@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .data import MNIST_SIZE
-from .errors import PipelineError
+from digits.core.dataset import MNIST_SIZE
+from digits.core.errors import PipelineError
 
 PARAMS_FILE = Path("params.yaml")
 
@@ -160,7 +160,8 @@ class ModelSection(Section):
 
 class DrawnParams(Section):
     """How the draw-mnist stage draws MNIST digits again as people draw them on the apps' pads:
-    ranges each digit's style is picked from (digits/handwriting.py), lengths in pad sides."""
+    ranges each digit's style is picked from (digits/drawing/handwriting.py), lengths in pad
+    sides."""
 
     seed: int
     pad: Annotated[int, Field(ge=MNIST_SIZE, le=4096)]  # the pad's side in pixels

@@ -1,6 +1,7 @@
 """MNIST digits drawn again as people draw them on the apps' pads: each digit's pen strokes
-(digits/tracing.py) given a pen, a slant, a size and place on the pad and a speed, rasterised as
-the apps rasterise, and read through the apps' preprocessing into the 28x28 input the model sees.
+(digits/drawing/tracing.py) given a pen, a slant, a size and place on the pad and a speed,
+rasterised as the apps rasterise, and read through the apps' preprocessing into the 28x28 input
+the model sees.
 
 The speed sets how far the pen travels between two pointer samples; the apps draw quadratic
 curves through the midpoints between samples, so a fast stroke's corners come out rounder."""
@@ -9,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .preprocess import preprocess_ink
-from .rendering import draw_strokes
-from .strokes import Strokes
+from digits.drawing.preprocess import preprocess_ink
+from digits.drawing.rendering import draw_strokes
+from digits.drawing.strokes import Strokes
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .errors import PipelineError
+from digits.core.errors import PipelineError
 
 _DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CODES = {np.dtype(dtype): code for code, dtype in _DTYPES.items()}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import read_idx
-from .idx import encode_idx
+from digits.core.dataset import read_idx
+from digits.core.idx import encode_idx
 
 Strokes = list[list[list[float]]]  # strokes of [x, y] points
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .data import MNIST_SIZE, NUM_CLASSES
-from .errors import PipelineError
-from .params import Augmentation, ModelParams, TrainParams
+from digits.core.dataset import BATCH, MNIST_SIZE, NUM_CLASSES
+from digits.core.errors import PipelineError
+from digits.core.params import Augmentation, ModelParams, TrainParams
 
 INPUT_SHAPE = (MNIST_SIZE, MNIST_SIZE, 1)
 # What a .keras archive records as its save time and its members' times, so that the same
@@ -186,3 +186,8 @@ def load_model(path: str | Path) -> keras.Model:
                             f"{MNIST_SIZE}x{MNIST_SIZE}x1 digit to {NUM_CLASSES} probabilities; "
                             f"{fix}")
     return model
+
+
+def predict_keras(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """Probabilities (n, 10) from a loaded Keras model for float32 images (n, 28, 28, 1)."""
+    return model.predict(images, batch_size=BATCH, verbose=0)

