@@ -52,8 +52,9 @@ serve: setup
 	dvc repro web-build
 	npm run serve --prefix web
 
-# Trains the seed and default presets and measures every runtime: about half an hour.
+# Each runtime's latency per digit, with the pipeline's own models (`dvc repro` first).
 bench: setup /usr/bin/chromium
+	dvc repro
 	python -m tools.bench
 
 # Release the three models as VERSION (`make release VERSION=1.2.0`): params.yaml's `release`

@@ -66,7 +66,7 @@ class TrainingProgress(keras.callbacks.Callback):
 
     def __init__(self, epochs: int, steps_per_epoch: int) -> None:
         super().__init__()
-        self.epochs, self.steps = epochs, steps_per_epoch
+        self.epochs = epochs
         self.progress = Progress(epochs * steps_per_epoch, "train", "steps")
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:

@@ -1,12 +1,13 @@
-"""Benchmark the presets end to end: train each, convert it, and measure every runtime.
+"""Measure the pipeline's own models where they run: per-digit latency (median and p95) of
+the Keras model, the Android app's LiteRT model and the web page's TF.js model in headless
+Chromium, their sizes, and the model's FLOPs against this CPU's peak.
 
-    python -m tools.bench [--presets seed default] [--out reports/bench.json]
+    python -m tools.bench [--out reports/bench.json]
 
-For each preset: training throughput (images/s), the fraction of the CPU's peak FLOP/s it
-reaches, epoch time; test accuracy in Keras, LiteRT (float and int8) and TF.js (float32,
-float16 and uint8 weights, run in Node on wasm); artifact sizes; and per-digit latency
-(median and p95) in Keras, LiteRT and TF.js in headless Chromium. Prints one table and
-writes the figures as DVC metrics. It only reports: nothing here passes or fails.
+It reads what `dvc repro` wrote (models/model.keras, the Android asset, web/model) and
+reports: nothing here passes or fails, and nothing is trained. To compare presets or recipes,
+run them as DVC experiments (`dvc exp run --queue -S model.preset=seed`, `dvc queue start`,
+`dvc exp show`).
 """
 
 import argparse
@@ -25,12 +26,12 @@ import tensorflow as tf
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import calibration_set, load_split, split_validation, to_model_input
+from digits.core.dataset import load_split, to_model_input
 from digits.core.errors import run
-from digits.deploy.export import convert_to_tfjs, convert_to_tflite
-from digits.deploy.litert import litert_interpreter, predict_litert, quantize
-from digits.deploy.tfjs import NPM_LOCKFILE, predict_tfjs
-from digits.training.model import compile_for_training, predict_keras
+from digits.deploy.artifacts import size_bytes
+from digits.deploy.litert import litert_interpreter, quantize
+from digits.deploy.tfjs import NPM_LOCKFILE
+from digits.training.model import load_model
 
 WEB = NPM_LOCKFILE.parent
 
@@ -93,7 +94,7 @@ def keras_latency(model: keras.Model, images: np.ndarray) -> dict:
     return percentiles(times)
 
 
-def litert_latency(path: Path, images: np.ndarray) -> dict:
+def litert_latency(path: str | Path, images: np.ndarray) -> dict:
     interpreter = litert_interpreter(path)
     interpreter.allocate_tensors()
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
@@ -136,131 +137,44 @@ def chromium_latency(model_dir: Path, images: np.ndarray, scratch: Path) -> dict
     return json.loads(result.stdout)
 
 
-class EpochTimer(keras.callbacks.Callback):
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        self.seconds: list[float] = []
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self.started)
-
-
-def bench_preset(model_params: params.ModelParams, train_params: params.TrainParams,
-                 data_dir: str, peak: float, scratch: Path) -> dict:
-    keras.utils.set_random_seed(train_params.seed)
-    tf.config.experimental.enable_op_determinism()  # as the train stage: same weights
-    images, labels = load_split(data_dir, "train")
-    (x_train, y_train), (x_val, y_val) = split_validation(
-        to_model_input(images), labels, train_params.validation_split)
-    test_images, test_labels = load_split(data_dir, "t10k")
-    x_test = to_model_input(test_images)
-
-    model, trainer = compile_for_training(model_params, train_params, len(x_train))
-    timer = EpochTimer()
-    trainer.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=train_params.epochs,
-                batch_size=train_params.batch_size, callbacks=[timer], verbose=2)
-    # The first epoch also traces and compiles the graph; the rest show the steady state.
-    steady = float(np.median(timer.seconds[1:] or timer.seconds))
-    throughput = len(x_train) / steady
-    flops = forward_flops(model)
-    figures = {
-        "train_seconds": float(sum(timer.seconds)),
-        "epoch_seconds": steady,
-        "train_images_per_s": throughput,
-        "forward_mflop_per_image": flops / 1e6,
-        # A training step costs about three forward passes (forward, two for the backward).
-        "train_fraction_of_peak": 3 * flops * throughput / peak,
-        "params": model.count_params(),
-    }
-    latency_images = x_test[:LATENCY_DIGITS]
-    keras_probs = predict_keras(model, x_test)
-    figures["keras"] = {"accuracy": float(np.mean(keras_probs.argmax(1) == test_labels)),
-                        **keras_latency(model, latency_images)}
-
-    calibration = calibration_set(data_dir, 500)
-    for quantization in ("none", "int8"):
-        path = scratch / f"{quantization}.tflite"
-        path.write_bytes(convert_to_tflite(model, quantization, calibration))
-        probs = predict_litert(path, x_test)
-        figures[f"litert_{quantization}"] = {
-            "accuracy": float(np.mean(probs.argmax(1) == test_labels)),
-            "size_bytes": path.stat().st_size, **litert_latency(path, latency_images)}
-
-    for quantization in ("none", "float16", "uint8"):
-        model_dir = scratch / f"tfjs-{quantization}"
-        convert_to_tfjs(model, model_dir, quantization)
-        probs = predict_tfjs(model_dir, x_test)
-        figures[f"tfjs_{quantization}"] = {
-            "accuracy": float(np.mean(probs.argmax(1) == test_labels)),
-            "size_bytes": sum(f.stat().st_size for f in model_dir.iterdir())}
-    latency = chromium_latency(scratch / "tfjs-none", latency_images, scratch)
-    figures["tfjs_none"].update(median_ms=latency["median_ms"], p95_ms=latency["p95_ms"],
-                                backend=latency["backend"])
-    return figures
-
-
-ROWS = [
-    ("training: images/s", lambda f: f"{f['train_images_per_s']:.0f}"),
-    ("training: fraction of peak FLOP/s", lambda f: f"{f['train_fraction_of_peak']:.1%}"),
-    ("training: s/epoch (steady), total s",
-     lambda f: f"{f['epoch_seconds']:.1f}, {f['train_seconds']:.0f}"),
-    ("forward MFLOP/image, params",
-     lambda f: f"{f['forward_mflop_per_image']:.1f}, {f['params']:,}"),
-    ("accuracy: Keras", lambda f: f"{f['keras']['accuracy']:.2%}"),
-    ("accuracy: LiteRT float / int8",
-     lambda f: f"{f['litert_none']['accuracy']:.2%} / {f['litert_int8']['accuracy']:.2%}"),
-    ("accuracy: TF.js float32 / f16 / uint8",
-     lambda f: " / ".join(f"{f[k]['accuracy']:.2%}" for k in ("tfjs_none", "tfjs_float16",
-                                                              "tfjs_uint8"))),
-    ("size KB: LiteRT float / int8",
-     lambda f: f"{f['litert_none']['size_bytes'] / 1e3:.0f} / "
-               f"{f['litert_int8']['size_bytes'] / 1e3:.0f}"),
-    ("size KB: TF.js float32 / f16 / uint8",
-     lambda f: " / ".join(f"{f[k]['size_bytes'] / 1e3:.0f}" for k in ("tfjs_none",
-                                                                     "tfjs_float16",
-                                                                     "tfjs_uint8"))),
-    ("latency ms (median / p95): Keras",
-     lambda f: f"{f['keras']['median_ms']:.2f} / {f['keras']['p95_ms']:.2f}"),
-    ("latency ms: LiteRT float",
-     lambda f: f"{f['litert_none']['median_ms']:.3f} / {f['litert_none']['p95_ms']:.3f}"),
-    ("latency ms: LiteRT int8",
-     lambda f: f"{f['litert_int8']['median_ms']:.3f} / {f['litert_int8']['p95_ms']:.3f}"),
-    ("latency ms: TF.js in Chromium (wasm)",
-     lambda f: f"{f['tfjs_none']['median_ms']:.2f} / {f['tfjs_none']['p95_ms']:.2f}"),
-]
+RUNTIMES = [("Keras", "keras"), ("LiteRT (Android asset)", "litert"),
+            ("TF.js in Chromium (wasm)", "tfjs")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="data/mnist", help="directory of the MNIST IDX files")
-    parser.add_argument("--presets", nargs="+", default=["seed", "default"])
+    parser.add_argument("--keras", default="models/model.keras")
+    parser.add_argument("--tflite", default="android/app/src/main/assets/digits.tflite")
+    parser.add_argument("--tfjs", default="web/model")
     parser.add_argument("--out", default="reports/bench.json", help="metrics JSON to write")
-    parser.add_argument("--epochs", type=int, help="override train.epochs, for a quick look")
     args = parser.parse_args()
-    model_section = params.load("model", params.ModelSection)
-    train_params = params.load("train", params.TrainParams)
-    if args.epochs:
-        train_params = train_params.model_copy(update={"epochs": args.epochs})
+    checksums = params.load("download", params.DownloadParams).files
     cpuinfo = Path("/proc/cpuinfo").read_text()
     peak, how = peak_flops(cpuinfo, os.cpu_count() or 1)
-    isa = vector_isa(cpuinfo)
+    images, _ = load_split(args.data, "t10k", checksums)
+    digits = to_model_input(images[:LATENCY_DIGITS])
 
-    results = {}
-    for preset in args.presets:
-        with tempfile.TemporaryDirectory() as scratch:
-            print(f"--- preset {preset}", flush=True)
-            results[preset] = bench_preset(model_section.presets[preset], train_params,
-                                           args.data, peak, Path(scratch))
-    width = max(len(label) for label, _ in ROWS)
-    print(f"\nvector extension: {isa}; peak FP32: {peak / 1e9:.0f} GFLOP/s = {how}")
-    print(f"{'':{width}}  " + "  ".join(f"{preset:>24}" for preset in results))
-    for label, cell in ROWS:
-        print(f"{label:{width}}  " + "  ".join(f"{cell(f):>24}" for f in results.values()))
+    model = load_model(args.keras)
+    with tempfile.TemporaryDirectory() as scratch:
+        figures = {
+            "vector_isa": vector_isa(cpuinfo), "peak_gflops": peak / 1e9,
+            "forward_mflop_per_image": forward_flops(model) / 1e6,
+            "keras": {"size_bytes": size_bytes(args.keras), **keras_latency(model, digits)},
+            "litert": {"size_bytes": size_bytes(args.tflite),
+                       **litert_latency(args.tflite, digits)},
+            "tfjs": {"size_bytes": size_bytes(args.tfjs),
+                     **chromium_latency(Path(args.tfjs), digits, Path(scratch))},
+        }
+    print(f"{figures['vector_isa']}, peak FP32 {peak / 1e9:.0f} GFLOP/s = {how}; the model: "
+          f"{figures['forward_mflop_per_image']:.1f} MFLOP a digit")
+    print(f"per-digit latency on {LATENCY_DIGITS} MNIST test digits, median / p95 ms, size:")
+    for title, key in RUNTIMES:
+        runtime = figures[key]
+        print(f"  {title:26} {runtime['median_ms']:7.2f} / {runtime['p95_ms']:7.2f}  "
+              f"{runtime['size_bytes']:>10,} B")
     with atomic_output(args.out) as tmp:
-        figures = {"peak_gflops": peak / 1e9, "vector_isa": isa, **results}
         tmp.write_text(json.dumps(figures, indent=2) + "\n")
 
 
