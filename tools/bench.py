@@ -28,6 +28,7 @@ from digits.core import params
 from digits.core.atomic import atomic_output
 from digits.core.dataset import load_split, to_model_input
 from digits.core.errors import run
+from digits.core.native_logs import quiet_native_logs
 from digits.deploy.artifacts import size_bytes
 from digits.deploy.litert import litert_interpreter, quantize
 from digits.deploy.tfjs import NPM_LOCKFILE
@@ -96,7 +97,8 @@ def keras_latency(model: keras.Model, images: np.ndarray) -> dict:
 
 def litert_latency(path: str | Path, images: np.ndarray) -> dict:
     interpreter = litert_interpreter(path)
-    interpreter.allocate_tensors()
+    with quiet_native_logs():
+        interpreter.allocate_tensors()
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     scale, zero = source["quantization"]
     times = []
