@@ -75,6 +75,20 @@ def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
     assert drawn.strokes == [[[(0.3, 0.2), (0.31, 0.6)], [(0.0, 1.0)]], []]
 
 
+def test_the_apps_reader_exports_the_input_the_pipelines_preprocessing_makes(jvm_tests):
+    """DigitReaderTest.kt draws the first colour vector's picture, lets DigitReader (the app's
+    work behind its screen) read it, keeps it as a 3 and exports: digits/drawn.py reads the
+    file, and its input is the vector's expected input, Python's preprocessing, in 0-255."""
+    assert re.search(r"^PASS keepsTheDrawingOnShowAndExportsWhatThePipelineReads\(",
+                     jvm_tests.stdout, re.MULTILINE)
+    drawn = read_drawn(REPO / "android/build/jvm-test/reader-drawn-digits.json")
+    red = next(vector for vector in VECTORS if "rgba" in vector)
+    assert drawn.labels.tolist() == [3]
+    expected = np.floor(np.array(red["expected"]) * 255 + 0.5)  # round half up, as Kotlin does
+    assert drawn.images.flatten().tolist() == expected.astype(int).tolist()
+    assert drawn.strokes == [[[(0.25, 0.5), (0.75, 0.5)]]]
+
+
 def test_the_apps_model_version_is_the_pipelines(tmp_path):
     """ModelVersionTest.kt's expected strings (which the JVM test above holds the Kotlin to)
     are what digits/artifacts.py's model_version gives for the same files."""
