@@ -65,6 +65,18 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm(jvm_
     assert re.search(r"^\d+ passed, 0 failed$", run.stdout, re.MULTILINE), run.stdout
 
 
+def test_the_jvm_compiles_every_source_but_those_the_readme_says_need_the_sdk(jvm_tests):
+    """jvm-test.sh compiles all of the app's Kotlin but its `needs_sdk` list (and fails if one
+    of those imports nothing from Android or LiteRT); android/README.md says why each needs it."""
+    match = re.search(r"^compiling (\d+) of the app's sources, not (.*) \(Android SDK\)$",
+                      jvm_tests.stdout, re.MULTILINE)
+    assert match, jvm_tests.stdout
+    skipped = match.group(2).split()
+    assert int(match.group(1)) + len(skipped) == len(list(KOTLIN.glob("*.kt")))
+    readme = (REPO / "android/README.md").read_text()
+    assert sorted(re.findall(r"^- `(\w+\.kt)`: ", readme, re.MULTILINE)) == sorted(skipped)
+
+
 def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
     """KeptDigitsTest.kt keeps two labelled drawings and exports them, as the app's share
     button does; digits/drawn.py, which reads the web page's exports, reads the file."""
