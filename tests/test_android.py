@@ -65,6 +65,18 @@ def test_the_kotlin_preprocessing_reproduces_every_shared_vector_on_the_jvm(jvm_
     assert re.search(r"^\d+ passed, 0 failed$", run.stdout, re.MULTILINE), run.stdout
 
 
+def test_the_jvm_compiles_every_source_but_those_the_readme_says_need_the_sdk(jvm_tests):
+    """jvm-test.sh compiles all of the app's Kotlin but its `needs_sdk` list (and fails if one
+    of those imports nothing from Android or LiteRT); android/README.md says why each needs it."""
+    match = re.search(r"^compiling (\d+) of the app's sources, not (.*) \(Android SDK\)$",
+                      jvm_tests.stdout, re.MULTILINE)
+    assert match, jvm_tests.stdout
+    skipped = match.group(2).split()
+    assert int(match.group(1)) + len(skipped) == len(list(KOTLIN.glob("*.kt")))
+    readme = (REPO / "android/README.md").read_text()
+    assert sorted(re.findall(r"^- `(\w+\.kt)`: ", readme, re.MULTILINE)) == sorted(skipped)
+
+
 def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
     """KeptDigitsTest.kt keeps two labelled drawings and exports them, as the app's share
     button does; digits/data/kept.py, which reads the web page's exports, reads the file."""
@@ -73,6 +85,20 @@ def test_the_apps_export_of_kept_drawings_reads_in_the_pipeline(jvm_tests):
     assert drawn.labels.tolist() == [4, 7]
     assert drawn.images.flatten().tolist() == [i % 256 for i in range(784)] * 2
     assert drawn.strokes == [[[(0.3, 0.2), (0.31, 0.6)], [(0.0, 1.0)]], []]
+
+
+def test_the_apps_reader_exports_the_input_the_pipelines_preprocessing_makes(jvm_tests):
+    """DigitReaderTest.kt draws the first colour vector's picture, lets DigitReader (the app's
+    work behind its screen) read it, keeps it as a 3 and exports: digits/data/kept.py reads the
+    file, and its input is the vector's expected input, Python's preprocessing, in 0-255."""
+    assert re.search(r"^PASS keepsTheDrawingOnShowAndExportsWhatThePipelineReads\(",
+                     jvm_tests.stdout, re.MULTILINE)
+    drawn = read_drawn(REPO / "android/build/jvm-test/reader-drawn-digits.json")
+    red = next(vector for vector in VECTORS if "rgba" in vector)
+    assert drawn.labels.tolist() == [3]
+    expected = np.floor(np.array(red["expected"]) * 255 + 0.5)  # round half up, as Kotlin does
+    assert drawn.images.flatten().tolist() == expected.astype(int).tolist()
+    assert drawn.strokes == [[[(0.25, 0.5), (0.75, 0.5)]]]
 
 
 def test_the_apps_model_version_is_the_pipelines(tmp_path):

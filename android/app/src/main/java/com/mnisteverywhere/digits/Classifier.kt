@@ -4,7 +4,6 @@ import android.content.res.AssetManager
 import org.tensorflow.lite.DataType
 import org.tensorflow.lite.Interpreter
 import org.tensorflow.lite.Tensor
-import java.io.Closeable
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
 
@@ -13,11 +12,11 @@ import java.nio.ByteOrder
  * LiteRT interpreter. Float and full-integer (int8) models alike: each tensor's type, scale and
  * zero point are read from the model. Use it from one thread.
  */
-class Classifier(assets: AssetManager) : Closeable {
+class Classifier(assets: AssetManager) : DigitClassifier {
     private val model = assets.open(MODEL_ASSET).use { it.readBytes() }
 
     /** The model's version, as the web page shows its own: see [ModelVersion]. */
-    val version: String = ModelVersion.of(mapOf(MODEL_ASSET to model))
+    override val version: String = ModelVersion.of(mapOf(MODEL_ASSET to model))
 
     private val interpreter = Interpreter(
         directBuffer(model.size).apply {
@@ -39,8 +38,7 @@ class Classifier(assets: AssetManager) : Closeable {
         }
     }
 
-    /** The 784 model inputs that [Preprocessor] makes -> the model's prediction. */
-    fun classify(pixels: FloatArray): Prediction {
+    override fun classify(pixels: FloatArray): Prediction {
         inputBuffer.clear()
         if (input.dataType() == DataType.INT8) {
             inputBuffer.put(input.quantization().toInt8(pixels))

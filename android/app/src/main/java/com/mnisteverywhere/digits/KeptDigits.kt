@@ -1,7 +1,8 @@
 package com.mnisteverywhere.digits
 
+import org.json.JSONArray
+import org.json.JSONObject
 import java.io.File
-import java.util.Locale
 import kotlin.math.roundToInt
 
 /**
@@ -25,29 +26,35 @@ class DrawnDigit(
         }
         require(input.all { it in 0..255 }) { "input pixels outside 0-255" }
         require(strokes.all { it.size % 2 == 0 }) { "a stroke with an odd number of coordinates" }
-        require(model.all { it.isLetterOrDigit() || it in "-._" }) { "model version $model" }
-        require(kept.all { it.isLetterOrDigit() || it in "-:.+" }) { "time $kept" }
+        require(strokes.all { stroke -> stroke.all { !it.isNaN() } }) { "a NaN coordinate" }
     }
 
-    /** This drawing as one JSON object (its strings hold no character that needs escaping). */
-    fun toJson(): String {
-        val points = strokes.joinToString(",", "[", "]") { stroke ->
-            (stroke.indices step 2).joinToString(",", "[", "]") { i ->
-                "[${coordinate(stroke[i])},${coordinate(stroke[i + 1])}]"
+    /** This drawing as one JSON object of the export. */
+    fun toJson(): JSONObject = JSONObject()
+        .put("label", label)
+        .put("read", read ?: JSONObject.NULL)
+        .put("model", model)
+        .put("kept", kept)
+        .put("strokes", JSONArray().apply {
+            strokes.forEach { stroke ->
+                put(JSONArray().apply {
+                    for (i in stroke.indices step 2) {
+                        put(JSONArray().put(coordinate(stroke[i])).put(coordinate(stroke[i + 1])))
+                    }
+                })
             }
-        }
-        return "{\"label\":$label,\"read\":${read ?: "null"},\"model\":\"$model\"," +
-            "\"kept\":\"$kept\",\"strokes\":$points,\"input\":${input.joinToString(",", "[", "]")}}"
-    }
+        })
+        .put("input", JSONArray().apply { input.forEach { put(it) } })
 
     companion object {
         /** The model's input (floats in [0, 1]) as the 0-255 values the export holds. */
         fun pixels(input: FloatArray): IntArray =
             IntArray(input.size) { (input[it].coerceIn(0f, 1f) * 255).roundToInt() }
 
-        // Four decimals, as the web page keeps them: a ten-thousandth of the easel is plenty.
-        private fun coordinate(value: Float): String =
-            String.format(Locale.ROOT, "%.4f", value.coerceIn(0f, 1f)).trimEnd('0').trimEnd('.')
+        // Four decimals, rounded as the web page rounds them: a ten-thousandth of the easel
+        // is plenty.
+        private fun coordinate(value: Float): Double =
+            Math.round(value.coerceIn(0f, 1f) * 10000.0) / 10000.0
     }
 }
 
@@ -60,13 +67,19 @@ class KeptDigits(private val file: File) {
 
     fun keep(digit: DrawnDigit) {
         file.parentFile?.mkdirs()
-        file.appendText(digit.toJson() + "\n")
+        file.appendText(digit.toJson().toString() + "\n")
     }
 
     /** Every kept drawing, oldest first, as the export file's text. */
-    fun exportText(): String =
-        "{\"format\":\"$FORMAT\",\"version\":$VERSION,\"digits\":" +
-            lines().joinToString(",", "[", "]") + "}\n"
+    fun exportText(): String {
+        val digits = JSONArray()
+        lines().forEach { digits.put(JSONObject(it)) }
+        return JSONObject()
+            .put("format", FORMAT)
+            .put("version", VERSION)
+            .put("digits", digits)
+            .toString() + "\n"
+    }
 
     fun forget() {
         file.delete()

@@ -1,8 +1,9 @@
 package com.mnisteverywhere.digits
 
+import org.json.JSONArray
+import org.json.JSONObject
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertThrows
-import org.junit.Assert.assertTrue
 import org.junit.Test
 import java.io.File
 import java.nio.file.Files
@@ -10,8 +11,11 @@ import java.nio.file.Files
 class KeptDigitsTest {
     private val input = IntArray(28 * 28) { it % 256 }
 
-    private fun digit(label: Int, read: Int?, strokes: List<FloatArray>) =
-        DrawnDigit(label, read, "7bafa4017a24", "2026-11-28T08:00:00Z", strokes, input)
+    private fun digit(label: Int, read: Int?, strokes: List<FloatArray>,
+                      model: String = "7bafa4017a24") =
+        DrawnDigit(label, read, model, "2026-11-28T08:00:00Z", strokes, input)
+
+    private fun ints(array: JSONArray) = (0 until array.length()).map { array.getInt(it) }
 
     @Test
     fun keepsCountsExportsAndForgets() {
@@ -23,22 +27,39 @@ class KeptDigitsTest {
         val export = store.exportText()
         // tests/test_android.py reads this file with digits/data/kept.py, the pipeline's reader.
         System.getProperty("drawn.export")?.let { File(it).writeText(export) }
-        assertEquals(
-            "{\"format\":\"drawn-digits\",\"version\":1,\"digits\":[{\"label\":4,\"read\":9,",
-            export.take(67)
-        )
+        assertEquals('\n', export.last())
+        val json = JSONObject(export)
+        assertEquals(setOf("format", "version", "digits"), json.keys().asSequence().toSet())
+        assertEquals("drawn-digits", json.getString("format"))
+        assertEquals(1, json.getInt("version"))
+        val digits = json.getJSONArray("digits")
+        val labels = (0 until digits.length()).map { digits.getJSONObject(it).getInt("label") }
+        assertEquals(listOf(4, 7), labels)
+        assertEquals(9, digits.getJSONObject(0).getInt("read"))
+        assertEquals(true, digits.getJSONObject(1).isNull("read"))
         store.forget()
         assertEquals(0, store.count)
-        val empty = "{\"format\":\"drawn-digits\",\"version\":1,\"digits\":[]}\n"
-        assertEquals(empty, store.exportText())
+        assertEquals(0, JSONObject(store.exportText()).getJSONArray("digits").length())
     }
 
     @Test
     fun writesCoordinatesWithFourDecimalsAndPixelsAsBytes() {
-        val json = digit(1, 1, listOf(floatArrayOf(0.123456f, 1f, 0f, 0.5f))).toJson()
-        assertTrue(json, "\"strokes\":[[[0.1235,1],[0,0.5]]]" in json)
+        val stroke = floatArrayOf(0.123456f, 1f, 0f, 0.500049f, -0.2f, 1.5f)
+        val json = digit(1, 1, listOf(stroke)).toJson()
+        assertEquals("[[[0.1235,1],[0,0.5],[0,1]]]", json.getJSONArray("strokes").toString())
+        assertEquals(input.toList(), ints(json.getJSONArray("input")))
         val pixels = DrawnDigit.pixels(floatArrayOf(0f, 0.5f, 1f, 1.2f))
         assertEquals(listOf(0, 128, 255, 255), pixels.toList())
+    }
+
+    @Test
+    fun escapesWhatTheStringsHold() {
+        val model = "a\"b\\c\nd"
+        val store = KeptDigits(File(Files.createTempDirectory("kept").toFile(), "kept.jsonl"))
+        store.keep(digit(2, 3, emptyList(), model))
+        assertEquals(1, store.count)
+        val kept = JSONObject(store.exportText()).getJSONArray("digits").getJSONObject(0)
+        assertEquals(model, kept.getString("model"))
     }
 
     @Test
@@ -48,7 +69,7 @@ class KeptDigitsTest {
             DrawnDigit(1, 1, "v", "t", emptyList(), IntArray(783))
         }
         assertThrows(IllegalArgumentException::class.java) {
-            DrawnDigit(1, 1, "a\"b", "t", emptyList(), input)
+            digit(1, 1, listOf(floatArrayOf(0.5f, Float.NaN)))
         }
     }
 }
