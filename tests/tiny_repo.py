@@ -61,7 +61,10 @@ def make_tiny_repo(root: Path) -> Path:
                  if dep.startswith("web/") and not dep.startswith(("web/tools/", "web/model"))}
     for name in sorted(web_files | {"web/package.json"}):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / name, repo / name)
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, repo / name)
+        else:
+            shutil.copy(REPO / name, repo / name)
     (repo / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["download"]["files"] = digests

@@ -31,11 +31,12 @@ import { MNIST_SIZE } from '../preprocess.js';
 import { loadGraphModelFromDir } from './load-model.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PAGE_FILES = ['web/index.html', 'web/style.css', 'web/favicon.svg',
-  'web/manifest.webmanifest', 'web/icons/icon-192.png', 'web/icons/icon-512.png'];
-const ENTRY = 'web/app.js';
-const PICTURE_READER = 'web/picture-reader.js'; // the worker that reads opened pictures
-const SERVICE_WORKER = 'web/sw.js';
+const SOURCE = 'web/src'; // the page's own files (it also imports web/preprocess.js)
+const PAGE_FILES = ['web/src/index.html', 'web/src/style.css', 'web/src/favicon.svg',
+  'web/src/manifest.webmanifest', 'web/src/icons/icon-192.png', 'web/src/icons/icon-512.png'];
+const ENTRY = 'web/src/app.js';
+const PICTURE_READER = 'web/src/picture-reader.js'; // the worker that reads opened pictures
+const SERVICE_WORKER = 'web/src/sw.js';
 const MODULES = path.join(REPO, 'web/node_modules');
 const WASM_DIR = path.join(MODULES, '@tensorflow/tfjs-backend-wasm/dist');
 // Threads need cross-origin isolation (COOP/COEP headers), which a plain static host does
@@ -161,7 +162,7 @@ async function build(modelDir, out, release) {
       outfile: path.join(site, 'picture-reader.js'),
     });
     for (const file of PAGE_FILES) {
-      const target = path.join(site, path.relative(path.join(REPO, 'web'), path.join(REPO, file)));
+      const target = path.join(site, path.relative(path.join(REPO, SOURCE), path.join(REPO, file)));
       await cp(path.join(REPO, file), target);
     }
     for (const file of WASM_FILES) {

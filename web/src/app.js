@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { countKept, exportText, forgetKept, keep, keptDigits } from './kept-digits.js';
 import {
   MAX_PIXELS, MNIST_SIZE, NoInkError, PEN_WIDTH, preprocessInk,
-} from './preprocess.js';
+} from '../preprocess.js';
 
 const MODEL_URL = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
 // Live predictions while drawing: at most one in flight and one start per this gap.
