@@ -47,6 +47,7 @@ const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
 // which every current browser has.
 const KEPT = (file) => file !== 'tfjs-backend-wasm.wasm.gz';
 const THREADED = /tfjs-backend-wasm-threaded-simd\.js$/;
+const THREADS_WORKER = /tfjs-backend-wasm-threaded-simd\.worker\.js$/; // its workers' source
 const OP_LISTS = path.join(MODULES, '@tensorflow/tfjs-converter/dist/operations/op_list');
 
 /** The TF.js kernels the model runs, in the wasm backend. */
@@ -89,8 +90,8 @@ async function unusedOpLists(modelDir) {
 }
 
 /** Imports of tfjs resolve to the custom module (exact names only: esbuild's own aliases also
- * take every path below a name); the threaded wasm loader, and the op lists and executors of
- * the op categories the model does not use, to nothing. */
+ * take every path below a name); the threaded wasm loader and its workers' source, and the op
+ * lists and executors of the op categories the model does not use, to nothing. */
 function customTfjs(custom, unusedOps) {
   const unusedOpList = new RegExp(`^\\./op_list/(${unusedOps.join('|')})$`);
   const unusedExecutor = new RegExp(`^\\./executors/(${unusedOps.join('|')})_executor$`);
@@ -105,11 +106,15 @@ function customTfjs(custom, unusedOps) {
       build.onResolve({ filter: /^@tensorflow\/tfjs(-core(\/dist\/ops\/ops_for_converter)?)?$/ },
         (args) => ({ path: path.join(custom, exact[args.path]) }));
       build.onResolve({ filter: THREADED }, () => ({ path: 'threaded', namespace: 'empty' }));
+      build.onResolve({ filter: THREADS_WORKER },
+        () => ({ path: 'worker', namespace: 'no-worker' }));
       build.onResolve({ filter: unusedOpList }, (args) => ({ path: args.path, namespace: 'empty' }));
       build.onResolve({ filter: unusedExecutor },
         (args) => ({ path: args.path, namespace: 'no-executor' }));
       build.onLoad({ filter: /.*/, namespace: 'empty' },
         () => ({ contents: 'export default {}; export const json = [];' }));
+      build.onLoad({ filter: /.*/, namespace: 'no-worker' },
+        () => ({ contents: "export const wasmWorkerContents = '';" }));
       build.onLoad({ filter: /.*/, namespace: 'no-executor' }, () => ({
         contents: 'export function executeOp(node) { throw new Error(`${node.op}: not in this build`); }',
       }));
