@@ -7,8 +7,6 @@ export const FORMAT_VERSION = 1;
 const DATABASE = 'digit-reader';
 const STORE = 'kept-digits';
 
-let database = null;
-
 function openDatabase() {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(DATABASE, 1);
@@ -18,22 +16,29 @@ function openDatabase() {
   });
 }
 
-/** Run `work(store)` in a transaction; resolves with its request's result once committed. */
-async function transact(mode, work) {
-  database ??= openDatabase();
-  const store = (await database).transaction(STORE, mode).objectStore(STORE);
-  const request = work(store);
-  return new Promise((resolve, reject) => {
-    store.transaction.oncomplete = () => resolve(request.result);
-    store.transaction.onerror = () => reject(store.transaction.error);
-  });
-}
+/** The kept drawings; the database is opened when they are first used. */
+export function keptDigitStore() {
+  let database = null;
 
-/** Keep one labelled drawing: { label, read, model, kept, strokes, input }. */
-export const keep = (digit) => transact('readwrite', (store) => store.add(digit));
-export const countKept = () => transact('readonly', (store) => store.count());
-export const keptDigits = () => transact('readonly', (store) => store.getAll());
-export const forgetKept = () => transact('readwrite', (store) => store.clear());
+  /** Run `work(store)` in a transaction; resolves with its request's result once committed. */
+  async function transact(mode, work) {
+    database ??= openDatabase();
+    const store = (await database).transaction(STORE, mode).objectStore(STORE);
+    const request = work(store);
+    return new Promise((resolve, reject) => {
+      store.transaction.oncomplete = () => resolve(request.result);
+      store.transaction.onerror = () => reject(store.transaction.error);
+    });
+  }
+
+  return {
+    /** Keep one labelled drawing: { label, read, model, kept, strokes, input }. */
+    keep: (digit) => transact('readwrite', (store) => store.add(digit)),
+    count: () => transact('readonly', (store) => store.count()),
+    all: () => transact('readonly', (store) => store.getAll()),
+    forget: () => transact('readwrite', (store) => store.clear()),
+  };
+}
 
 /** The export file's text: every kept drawing, oldest first. */
 export function exportText(digits) {
