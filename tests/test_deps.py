@@ -4,7 +4,7 @@ something it reads changes. What a stage reads is, by this project's rule:
   `__init__.py` files too, unless they hold nothing but a docstring and imports), or the Node
   script its `node` command runs;
 - the project files those modules and scripts name by path from the repository's root
-  (`REPO / "web/tools/predict-batch.mjs"`, `'web/app.js'`), and the JavaScript modules the
+  (`REPO / "web/tools/predict-batch.mjs"`, `'web/src/index.html'`), and the JavaScript modules the
   JavaScript among them imports;
 - web/package-lock.json, for a stage that runs Node (it pins the npm packages Node loads);
 - the paths in its command that it does not write (its inputs).

@@ -1,4 +1,4 @@
-"""Draw the web app's install icons (web/icons/icon-<size>.png) in favicon.svg's design: a
+"""Draw the web app's install icons (web/src/icons/icon-<size>.png) in favicon.svg's design: a
 white 7 on a dark rounded square. Run once when the design changes; the PNGs are committed.
 
     python -m tools.make_icons
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-ICONS = Path(__file__).resolve().parent.parent / "web" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "web" / "src" / "icons"
 SIZES = (192, 512)
 PAPER, INK = (17, 24, 39), (255, 255, 255)  # favicon.svg's #111827 and white
 

@@ -31,11 +31,12 @@ import { MNIST_SIZE } from '../preprocess.js';
 import { loadGraphModelFromDir } from './load-model.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PAGE_FILES = ['web/index.html', 'web/style.css', 'web/favicon.svg',
-  'web/manifest.webmanifest', 'web/icons/icon-192.png', 'web/icons/icon-512.png'];
-const ENTRY = 'web/app.js';
-const PICTURE_READER = 'web/picture-reader.js'; // the worker that reads opened pictures
-const SERVICE_WORKER = 'web/sw.js';
+const SOURCE = 'web/src'; // the page's own files (it also imports web/preprocess.js)
+const PAGE_FILES = ['web/src/index.html', 'web/src/style.css', 'web/src/favicon.svg',
+  'web/src/manifest.webmanifest', 'web/src/icons/icon-192.png', 'web/src/icons/icon-512.png'];
+const ENTRY = 'web/src/app.js';
+const PICTURE_READER = 'web/src/picture-reader.js'; // the worker that reads opened pictures
+const SERVICE_WORKER = 'web/src/sw.js';
 const MODULES = path.join(REPO, 'web/node_modules');
 const WASM_DIR = path.join(MODULES, '@tensorflow/tfjs-backend-wasm/dist');
 // Threads need cross-origin isolation (COOP/COEP headers), which a plain static host does
@@ -46,6 +47,7 @@ const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
 // which every current browser has.
 const KEPT = (file) => file !== 'tfjs-backend-wasm.wasm.gz';
 const THREADED = /tfjs-backend-wasm-threaded-simd\.js$/;
+const THREADS_WORKER = /tfjs-backend-wasm-threaded-simd\.worker\.js$/; // its workers' source
 const OP_LISTS = path.join(MODULES, '@tensorflow/tfjs-converter/dist/operations/op_list');
 
 /** The TF.js kernels the model runs, in the wasm backend. */
@@ -88,8 +90,8 @@ async function unusedOpLists(modelDir) {
 }
 
 /** Imports of tfjs resolve to the custom module (exact names only: esbuild's own aliases also
- * take every path below a name); the threaded wasm loader, and the op lists and executors of
- * the op categories the model does not use, to nothing. */
+ * take every path below a name); the threaded wasm loader and its workers' source, and the op
+ * lists and executors of the op categories the model does not use, to nothing. */
 function customTfjs(custom, unusedOps) {
   const unusedOpList = new RegExp(`^\\./op_list/(${unusedOps.join('|')})$`);
   const unusedExecutor = new RegExp(`^\\./executors/(${unusedOps.join('|')})_executor$`);
@@ -104,11 +106,15 @@ function customTfjs(custom, unusedOps) {
       build.onResolve({ filter: /^@tensorflow\/tfjs(-core(\/dist\/ops\/ops_for_converter)?)?$/ },
         (args) => ({ path: path.join(custom, exact[args.path]) }));
       build.onResolve({ filter: THREADED }, () => ({ path: 'threaded', namespace: 'empty' }));
+      build.onResolve({ filter: THREADS_WORKER },
+        () => ({ path: 'worker', namespace: 'no-worker' }));
       build.onResolve({ filter: unusedOpList }, (args) => ({ path: args.path, namespace: 'empty' }));
       build.onResolve({ filter: unusedExecutor },
         (args) => ({ path: args.path, namespace: 'no-executor' }));
       build.onLoad({ filter: /.*/, namespace: 'empty' },
         () => ({ contents: 'export default {}; export const json = [];' }));
+      build.onLoad({ filter: /.*/, namespace: 'no-worker' },
+        () => ({ contents: "export const wasmWorkerContents = '';" }));
       build.onLoad({ filter: /.*/, namespace: 'no-executor' }, () => ({
         contents: 'export function executeOp(node) { throw new Error(`${node.op}: not in this build`); }',
       }));
@@ -161,7 +167,7 @@ async function build(modelDir, out, release) {
       outfile: path.join(site, 'picture-reader.js'),
     });
     for (const file of PAGE_FILES) {
-      const target = path.join(site, path.relative(path.join(REPO, 'web'), path.join(REPO, file)));
+      const target = path.join(site, path.relative(path.join(REPO, SOURCE), path.join(REPO, file)));
       await cp(path.join(REPO, file), target);
     }
     for (const file of WASM_FILES) {

@@ -15,7 +15,7 @@ class ModelVersionTest {
 
     @Test
     fun showsTheReleaseBeforeTheHashWhenThereIsOne() {
-        // web/app.js shows the same: build.mjs --release=v1.2.0
+        // web/src/app.js shows the same: build.mjs --release=v1.2.0
         assertEquals("v1.2.0 (385fc051b808)", ModelVersion.label("385fc051b808", "v1.2.0"))
         assertEquals("385fc051b808", ModelVersion.label("385fc051b808", ""))
     }

@@ -1,7 +1,7 @@
 // The page's picture reader, a worker: turns an opened or dropped picture file into the
 // model's 28x28 input off the page's main thread, where decoding and preprocessing a photo
 // would freeze the page. web/tools/build.mjs bundles it beside app.js.
-import { NoInkError, greyFromRgba, preprocessGrey } from './preprocess.js';
+import { NoInkError, greyFromRgba, preprocessGrey } from '../preprocess.js';
 
 function read(bitmap) {
   const { width, height } = bitmap;
