@@ -18,8 +18,8 @@ from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 DATA_STAGES = ["download", "trace-mnist", "draw-mnist", "collect-kept"]
-MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "verify@tfjs", "web-build", "tflite-convert",
-                "verify@tflite"]
+MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "tflite-convert", "verify@tfjs",
+                "verify@tflite", "web-build"]
 ALL_STAGES = DATA_STAGES + MODEL_STAGES
 
 

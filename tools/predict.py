@@ -73,7 +73,8 @@ def main() -> None:
                 from None
     images = np.stack(inputs)[..., np.newaxis].astype(np.float32)
     if args.model.endswith(".keras"):
-        from digits.model import load_model  # TensorFlow loads slowly; only once inputs are good
+        # TensorFlow loads slowly: only once the inputs are good.
+        from digits.training.model import load_model
 
         probabilities = load_model(args.model).predict(images, verbose=0)
     else:
