@@ -1,5 +1,6 @@
 """Merge the digits people labelled in the apps (their drawn-digits exports, *.json in
---exports) into one data set in --out: IDX files like MNIST's, named kept-*, each drawing once."""
+--exports) into one data set in --out: IDX files like MNIST's, named kept-*, each drawing once.
+A drawing kept with two labels is left out, and said so."""
 
 import argparse
 from pathlib import Path
@@ -20,20 +21,26 @@ def main() -> None:
     args = parser.parse_args()
 
     files = sorted(Path(args.exports).glob("*.json"))
-    seen, images, labels = set(), [], []
+    labels_of: dict[bytes, int] = {}  # each drawing (its 28x28 input) -> its label
+    conflicts: dict[bytes, set[int]] = {}
     for path in files:
         exported = read_drawn(path)
-        for image, label in zip(exported.images, exported.labels, strict=True):
+        for image, label in zip(exported.images, exported.labels.tolist(), strict=True):
+            drawing = image.tobytes()
             # An app exports everything it keeps, so a later export repeats the earlier ones.
-            if (key := (int(label), image.tobytes())) not in seen:
-                seen.add(key)
-                images.append(image)
-                labels.append(label)
+            labels_of.setdefault(drawing, label)
+            if labels_of[drawing] != label:
+                conflicts.setdefault(drawing, {labels_of[drawing]}).add(label)
+    for drawing, labels in conflicts.items():
+        del labels_of[drawing]
+        print(f"warning: a drawing kept as {' and as '.join(map(str, sorted(labels)))} is left "
+              "out; fix: delete the wrong one in the app and export again")
+    images = np.frombuffer(b"".join(labels_of), np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE)
+    labels = np.array(list(labels_of.values()), np.uint8)
     with atomic_output(args.out) as out:
         out.mkdir()
-        (out / "kept-images-idx3-ubyte").write_bytes(encode_idx(
-            np.array(images, np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE)))
-        (out / "kept-labels-idx1-ubyte").write_bytes(encode_idx(np.array(labels, np.uint8)))
+        (out / "kept-images-idx3-ubyte").write_bytes(encode_idx(images))
+        (out / "kept-labels-idx1-ubyte").write_bytes(encode_idx(labels))
     print(f"{len(labels)} kept digits from {len(files)} export(s) in {args.exports}")
 
 

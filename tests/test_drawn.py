@@ -1,4 +1,6 @@
 import json
+import os
+import re
 
 import numpy as np
 import pytest
@@ -6,7 +8,7 @@ import pytest
 from digits.core.dataset import load_split
 from digits.core.errors import PipelineError
 from digits.core.idx import encode_idx
-from digits.data.kept import read_drawn
+from digits.data.kept import MAX_EXPORT_BYTES, read_drawn
 from digits.deploy.scores import drawn_metrics
 from tests.conftest import run_stage
 
@@ -128,3 +130,32 @@ def write_set(directory, split, images, labels) -> None:
     directory.mkdir(exist_ok=True)
     (directory / f"{split}-images-idx3-ubyte").write_bytes(encode_idx(images))
     (directory / f"{split}-labels-idx1-ubyte").write_bytes(encode_idx(labels))
+
+
+def test_a_drawing_kept_with_two_labels_is_left_out_and_said_so(tmp_path):
+    exports = tmp_path / "exported"
+    exports.mkdir()
+    export(exports / "a.json", [digit(4), digit(7, input=[9] * 784)])
+    export(exports / "b.json", [digit(9)])  # the same drawing as a.json's 4
+    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    assert "warning: a drawing kept as 4 and as 9 is left out" in result.stdout
+    assert "1 kept digits from 2 export(s)" in result.stdout
+    assert kept(tmp_path / "kept")[1].tolist() == [7]
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda path: path.mkdir(), r"exported/x\.json is a folder, not an export; fix: move it out"),
+    (lambda path: path.write_bytes(b'{"format": "drawn-digits\xff"}'),
+     r"exported/x\.json: not a drawn-digits export \(file: Invalid JSON: invalid unicode"),
+    # Refused by its size, before anything is read: a sparse file of zeros.
+    (lambda path: (path.touch(), os.truncate(path, MAX_EXPORT_BYTES + 1)),
+     r"exported/x\.json is 16 MiB, over the 16 MiB an export may be; fix: export from the app"),
+])
+def test_what_is_not_an_export_is_one_line_naming_it(tmp_path, make, problem):
+    (tmp_path / "exported").mkdir()
+    make(tmp_path / "exported" / "x.json")
+    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept",
+                       check=False)
+    assert result.returncode == 1
+    assert re.match(f"error: .*{problem}", result.stderr) and result.stderr.count("\n") == 1
+    assert not (tmp_path / "kept").exists()

@@ -12,6 +12,9 @@ The web page (web/kept-digits.js) and the Android app write one JSON file:
                                       # pad's width and height; [] for an opened picture
          "input": [0, 0, 17, ...]},   # the 28x28 input the model saw, row by row, 0-255
         ...]}
+
+An export is read whole (pydantic's JSON parser, in Rust), at about 20 times its size in
+memory, so a file over MAX_EXPORT_BYTES is refused rather than read.
 """
 
 from dataclasses import dataclass
@@ -27,6 +30,7 @@ from digits.core.errors import PipelineError
 Point = tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]
 Digit = Annotated[int, Field(ge=0, lt=NUM_CLASSES)]
 Pixel = Annotated[int, Field(ge=0, le=255)]
+MAX_EXPORT_BYTES = 16 * 2 ** 20  # about 4,000 drawings, read in about 350 MB
 
 
 class _Strict(BaseModel):
@@ -59,12 +63,22 @@ class DrawnDigits:
 
 def read_drawn(path: str | Path) -> DrawnDigits:
     """Read an exported file of drawn digits, or raise a PipelineError naming what is wrong."""
+    path = Path(path)
     try:
-        text = Path(path).read_text()
+        size = path.stat().st_size
+        if size > MAX_EXPORT_BYTES:
+            raise PipelineError(f"{path} is {size / 2 ** 20:.0f} MiB, over the "
+                                f"{MAX_EXPORT_BYTES // 2 ** 20} MiB an export may be; fix: export "
+                                "from the app after deleting drawings kept before, and keep both "
+                                "files")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PipelineError(f"{path}: no such file; fix: check the path") from None
+    except IsADirectoryError:
+        raise PipelineError(f"{path} is a folder, not an export; fix: move it out of "
+                            f"{path.parent}") from None
     try:
-        exported = DrawnDigitsFile.model_validate_json(text)
+        exported = DrawnDigitsFile.model_validate_json(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])

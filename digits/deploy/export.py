@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from digits.core.errors import PipelineError
+from digits.core.errors import PipelineError, disk_full
 from digits.core.native_logs import quiet_native_logs
 
 TFJS_WEIGHT_DTYPES = {"none": None, "float16": {"float16": True}, "uint8": {"uint8": True}}
@@ -30,6 +30,8 @@ def saved_model_for(converter: str, model: keras.Model) -> Iterator[Path]:
         try:
             yield saved_model
         except Exception as error:  # converters raise whatever TensorFlow or MLIR raised
+            if disk_full(error):
+                raise  # not the model's fault: run() says so
             raise PipelineError(f"the {converter} converter failed ({type(error).__name__}: "
                                 f"{error}); fix: check models/model.keras (`dvc checkout --force "
                                 "models/model.keras` restores the last good one)") from None

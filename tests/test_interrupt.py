@@ -1,0 +1,81 @@
+"""Ctrl-C stops a stage at once, worker processes included, with one line and no traceback,
+and leaves its output absent (or the old one), never half-written."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import stage_env
+
+# A stage shaped like trace-mnist and draw-mnist: an atomic output, a worker pool and a bar,
+# whose chunks each take a minute, so only a prompt stop ends it within the test's timeout.
+SLOW_STAGE = """
+import sys
+from digits.core.atomic import atomic_output
+from digits.core.errors import run
+from digits.core.progress import Progress
+from digits.core.workers import map_in_chunks, process_pool
+from slow_work import sleep_chunk
+
+
+def main():
+    with atomic_output(sys.argv[1]) as out, process_pool() as pool, \\
+            Progress(4, "slow", "chunks") as progress:
+        out.mkdir()
+        (out / "partial").write_text("half")
+        print("working", flush=True)
+        map_in_chunks(pool, sleep_chunk, 1, progress, [60.0] * 4)
+
+
+run(main)
+"""
+INTERRUPTED = "interrupted (Ctrl-C): no output is left half-written"
+
+
+def interrupt(command: list[str], tmp_path: Path, ready: str | None) -> tuple[int, str, float]:
+    """Start `command` in a process group of its own, press Ctrl-C (SIGINT to the group) once
+    it printed `ready` (at once if None); return its exit code, its stderr and the seconds from
+    Ctrl-C to its exit, after checking that no process of the group is left."""
+    (tmp_path / "slow_work.py").write_text(
+        "import time\n\n\ndef sleep_chunk(seconds):\n"
+        "    time.sleep(seconds[0])\n    return seconds\n")
+    env = stage_env(PYTHONPATH=f"{stage_env()['PYTHONPATH']}{os.pathsep}{tmp_path}")
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, text=True, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if ready is not None:
+        assert process.stdout.readline().strip() == ready
+    time.sleep(1)  # the workers are busy with their chunks
+    os.killpg(process.pid, signal.SIGINT)
+    pressed = time.perf_counter()
+    _, stderr = process.communicate(timeout=30)
+    seconds = time.perf_counter() - pressed
+    print(f"stopped {seconds:.2f} s after Ctrl-C")
+    deadline = time.monotonic() + 10
+    while subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout:
+        assert time.monotonic() < deadline, "processes of the stage are still running"
+        time.sleep(0.1)
+    return process.returncode, stderr, seconds
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_stage_and_its_workers_with_one_line(tmp_path):
+    code, stderr, _ = interrupt([sys.executable, "-c", SLOW_STAGE, str(tmp_path / "out")],
+                                tmp_path, ready="working")
+    assert code == 130
+    assert stderr.strip().splitlines()[-1] == INTERRUPTED
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow_work.py"]  # no output, no temp
+
+
+@pytest.mark.slow
+def test_ctrl_c_before_a_stage_runs_is_one_line_too(tmp_path):
+    """As while a stage's imports load TensorFlow, before run() takes over."""
+    code, stderr, _ = interrupt([sys.executable, "-c", "import digits, time; time.sleep(60)"],
+                                tmp_path, ready=None)
+    assert code == -signal.SIGINT
+    assert stderr.strip() == INTERRUPTED
