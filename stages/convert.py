@@ -7,7 +7,7 @@ import numpy as np
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import calibration_set
+from digits.core.dataset import calibration_set, verify_mnist
 from digits.core.errors import run
 from digits.deploy.artifacts import files_of, size_bytes
 from digits.deploy.export import convert_to_tfjs, convert_to_tflite
@@ -34,6 +34,7 @@ def main() -> None:
         calibration = np.empty(0)
         if quantization == "int8":
             checksums = params.load("download", params.DownloadParams).files
+            verify_mnist(args.data, checksums)
             calibration = calibration_set(args.data, tflite.representative_images, checksums)
         flatbuffer = convert_to_tflite(model, quantization, calibration)
         with atomic_output(args.out) as tmp:

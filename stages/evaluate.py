@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input
+from digits.core.dataset import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input, verify_mnist
 from digits.core.errors import run
 from digits.deploy.scores import write_drawn_metrics
 from digits.training.model import load_model, predict_keras
@@ -76,6 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     evaluate_params = params.load("evaluate", params.EvaluateParams)
     checksums = params.load("download", params.DownloadParams).files
+    verify_mnist(args.data, checksums)
 
     model = load_model(args.model)
     images, labels = load_split(args.data, "t10k", checksums)

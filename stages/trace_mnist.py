@@ -9,7 +9,7 @@ import numpy as np
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import SPLITS, load_split
+from digits.core.dataset import SPLITS, load_split, verify_mnist
 from digits.core.errors import run
 from digits.core.progress import Progress
 from digits.core.workers import map_in_chunks, process_pool
@@ -37,6 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     fraction = params.load("train", params.TrainParams).drawn_fraction
     checksums = params.load("download", params.DownloadParams).files
+    verify_mnist(args.data, checksums)
 
     splits = {}
     for split in SPLITS:

@@ -21,7 +21,7 @@ from dvclive.keras import DVCLiveCallback
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import load_split, read_idx, split_validation, to_model_input
+from digits.core.dataset import load_split, read_idx, split_validation, to_model_input, verify_mnist
 from digits.core.errors import PipelineError, run
 from digits.core.progress import Progress
 from digits.training.distributed import fit_multi_worker, is_chief
@@ -93,6 +93,7 @@ def main() -> None:
     model_params = params.load("model", params.ModelSection).chosen
     train_params = params.load("train", params.TrainParams)
     checksums = params.load("download", params.DownloadParams).files
+    verify_mnist(args.data, checksums)
 
     strategy = distribution_strategy(train_params.strategy, train_params.cpu_devices)
     keras.utils.set_random_seed(train_params.seed)

@@ -8,7 +8,7 @@ from functools import partial
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import load_split, to_model_input
+from digits.core.dataset import load_split, to_model_input, verify_mnist
 from digits.core.errors import run
 from digits.deploy.artifacts import model_version, size_bytes
 from digits.deploy.parity import check_against_keras
@@ -34,6 +34,7 @@ def main() -> None:
     runtime = RUNTIMES[args.runtime]
     settings = params.load(args.runtime, runtime.params)
     checksums = params.load("download", params.DownloadParams).files
+    verify_mnist(args.data, checksums)
 
     images, labels = load_split(args.data, "t10k", checksums)
     predict = partial(runtime.predict, args.model)

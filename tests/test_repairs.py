@@ -79,3 +79,25 @@ def test_the_fix_an_error_names_repairs_it_and_nothing_upstream_reruns(repo, pat
     repaired = run(repo, "dvc", "repro")
     assert set(stages_run(repaired.stdout)) <= {stage}, repaired.stdout
     assert "Data and pipelines are up to date." in run(repo, "dvc", "status").stdout
+
+
+# Every stage that reads MNIST under the committed params (tflite-convert reads it only to
+# calibrate int8).
+MNIST_READERS = ["trace-mnist", "train", "evaluate", "verify@tfjs", "verify@tflite"]
+
+
+@pytest.mark.parametrize("stage", MNIST_READERS)
+def test_damaged_mnist_is_named_before_a_stage_does_any_work(repo, stage):
+    """Whichever stage reads MNIST first checks all of it, the split it reads or not, before
+    it traces, trains or measures anything."""
+    target = repo / "data/mnist/t10k-labels-idx1-ubyte"
+    original = target.read_bytes()
+    damage_in_place(target)
+    try:
+        failed = run(repo, "dvc", "repro", "--single-item", "--force", stage, check=False)
+    finally:
+        target.write_bytes(original)
+    assert failed.returncode != 0
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "t10k-labels-idx1-ubyte is damaged" in errors[0], failed.stderr
+    assert not re.search(r"digits \(|steps \(|epoch|accuracy", failed.stdout), failed.stdout

@@ -40,6 +40,15 @@ def _read(path: Path, checksums: Mapping[str, str] | None, fix: str) -> np.ndarr
         raise PipelineError(f"{path}: {error}; fix: {fix}") from None
 
 
+def verify_mnist(data_dir: str | Path, checksums: Mapping[str, str]) -> None:
+    """Check every file of MNIST (params.yaml's download.files) against its SHA-256 before a
+    stage spends time on any of them: damage is named within seconds, whichever stage reads
+    the data first."""
+    fix = _restore(data_dir, "download")
+    for name in checksums:
+        _read(Path(data_dir) / name, checksums, fix)
+
+
 def read_idx(path: Path, made_by: str) -> np.ndarray:
     """An IDX file that the stage `made_by` wrote; a PipelineError names the repair if it is
     missing or damaged."""
