@@ -57,16 +57,8 @@ bench: setup /usr/bin/chromium
 	dvc repro
 	python -m tools.bench
 
-# Release the three models as VERSION (`make release VERSION=1.2.0`): params.yaml's `release`
-# set to v1.2.0, which the apps show beside their model's hash, the site rebuilt with it and
-# committed; then a git tag per model in GTO's convention (keras-model@v1.2.0, ...) on that
-# commit, and the files pushed to the DVC remote.
-release:
-	@test -n "$(VERSION)" || { echo "usage: make release VERSION=1.2.0"; exit 2; }
-	sed -i 's/^release: .*/release: "v$(VERSION)"/' params.yaml
-	dvc repro
-	git add params.yaml dvc.lock reports/metrics/web.json
-	git commit -m "Release v$(VERSION)"
-	for name in keras-model web-model android-model; do \
-	  gto register $$name --version v$(VERSION) || exit 1; done
-	dvc push
+# Release the three models as VERSION (`make release VERSION=1.2.0`), all or nothing: params.yaml's
+# `release` set to v1.2.0 (the apps show it beside their model's hash), `dvc repro`, `dvc push`,
+# a commit and a git tag per model in GTO's convention (keras-model@v1.2.0, ...).
+release: setup
+	python -m tools.release "$$VERSION"
