@@ -29,7 +29,7 @@ def test_under_dvc_the_line_also_says_how_the_last_good_outputs_come_back(monkey
     with pytest.raises(SystemExit) as exited:
         run(fail("bad; fix: edit it"))
     assert exited.value.code == ("error: bad; fix: edit it; `dvc checkout` restores the last "
-                                 "good outputs")
+                                 "good outputs, `git checkout reports` their metrics and plots")
 
 
 @pytest.mark.parametrize("error", [

@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.tiny_repo import copy_of, digest, run, stages_run
 
@@ -101,3 +102,23 @@ def test_damaged_mnist_is_named_before_a_stage_does_any_work(repo, stage):
     errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "t10k-labels-idx1-ubyte is damaged" in errors[0], failed.stderr
     assert not re.search(r"digits \(|steps \(|epoch|accuracy", failed.stdout), failed.stdout
+
+
+def test_after_a_failed_stage_what_its_line_says_restores_every_output(repo):
+    """DVC removes a stage's outputs before it runs, metrics too; `dvc checkout` brings back
+    the cached ones and `git checkout reports` the metrics git keeps, so nothing needs to run."""
+    params = repo / "params.yaml"
+    values = yaml.safe_load(params.read_text())
+    values["tflite"]["min_agreement"][values["tflite"]["quantization"]] = 2  # not a share
+    params.write_text(yaml.safe_dump(values, sort_keys=False))
+    failed = run(repo, "dvc", "repro", "--single-item", "--force", "verify@tflite", check=False)
+    assert failed.returncode != 0
+    assert not (repo / "reports/metrics/tflite.json").exists()
+    run(repo, "git", "checkout", "params.yaml")
+    error = next(line for line in failed.stderr.splitlines() if line.startswith("error:"))
+    assert error.endswith("; `dvc checkout` restores the last good outputs, `git checkout "
+                          "reports` their metrics and plots")
+    run(repo, "dvc", "checkout")
+    run(repo, "git", "checkout", "reports")
+    assert "Data and pipelines are up to date." in run(repo, "dvc", "status").stdout
+    assert run(repo, "git", "status", "--porcelain").stdout == ""

@@ -21,8 +21,8 @@ def disk_full(error: BaseException) -> bool:
 
 
 def _restore() -> str:
-    return ("; `dvc checkout` restores the last good outputs" if os.environ.get("DVC_STAGE")
-            else "")
+    return ("; `dvc checkout` restores the last good outputs, `git checkout reports` their "
+            "metrics and plots" if os.environ.get("DVC_STAGE") else "")
 
 
 def _interrupted() -> None:

@@ -1,6 +1,6 @@
 """Kept digits: the file the apps export of digits people drew and labelled themselves.
 
-The web page (web/kept-digits.js) and the Android app write one JSON file:
+The web page (web/src/kept-digits.js) and the Android app write one JSON file:
 
     {"format": "drawn-digits", "version": 1, "digits": [
         {"label": 4,                  # the digit it is, as the person said

@@ -1,5 +1,5 @@
 """Pen strokes rasterised as the apps rasterise them: with Skia, the renderer behind both
-Chromium's canvas and Android's Canvas, drawing as web/app.js's render() and EaselView do."""
+Chromium's canvas and Android's Canvas, drawing as web/src/pad.js and EaselView do."""
 
 from itertools import pairwise
 

@@ -18,7 +18,7 @@ UPSCALE = 4  # the skeleton of a 4x bilinear upscale follows the pen more smooth
 PEN_TOLERANCE = 0.5  # MNIST pixels a simplified stroke may stray from the skeleton
 # (ink, hole) grey levels to trace at: above `ink` is ink, except that a patch lighter than `hole`
 # that ink closes in is a hole, the loop of a bold 0, 6, 8 or 9 that would otherwise fill up and
-# trace as a line. Chosen on MNIST's test digits (docs/experiments.md, 2026-11-28 evening).
+# trace as a line. Chosen on MNIST's test digits (docs/drawn-digits.md).
 INK_LEVELS = ((127, 200), (170, 220), (210, 240))
 PEN_WIDTHS = (1.5, 5.0)  # MNIST pixels: the range a redraw's pen width is fitted within
 STEPS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]  # in the order walked
