@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import keras
@@ -69,10 +70,14 @@ def trained(tmp_path_factory) -> Path:
 
 
 def build_site(workdir: Path, model: str, out: str, release: str = "") -> str:
-    """web/tools/build.mjs (the web-build stage's command) on a model; returns its version."""
-    build = subprocess.run(["node", str(WEB / "tools" / "build.mjs"), "--model", model,
-                            "--out", out, "--metrics", f"{out}.json", f"--release={release}"],
-                           cwd=workdir, capture_output=True, text=True)
+    """web/tools/build.mjs (the web-build stage's command) on a model, with params.yaml's
+    `release` set to `release`; returns the model's version."""
+    with tempfile.TemporaryDirectory() as scratch:
+        params_file = Path(scratch) / "params.yaml"
+        params_file.write_text(f"release: {json.dumps(release)}\n")
+        build = subprocess.run(["node", str(WEB / "tools" / "build.mjs"), "--model", model,
+                                "--out", out, "--metrics", f"{out}.json", "--params",
+                                str(params_file)], cwd=workdir, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     return json.loads((workdir / f"{out}.json").read_text())["model_version"]
 

@@ -1,8 +1,10 @@
 // Build the deployable site: one folder any static host serves as it is.
 //
 //   node web/tools/build.mjs --model web/model --out web/dist [--metrics web.json]
-//                            [--release=v1.2.0]
+//                            [--params params.yaml]
 //
+// The release (shown beside the model's version) is params.yaml's `release`, read here as data
+// and checked: empty, or v and a semantic version. It never passes through a shell.
 // The metrics: the model's version (a short hash of its files, which the page shows beside
 // the release, if any) and the bytes a first visit loads (everything but the wasm build for
 // browsers without SIMD).
@@ -25,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { parse as parseYaml } from 'yaml';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { MNIST_SIZE } from '../preprocess.js';
@@ -226,14 +229,41 @@ async function replace(built, out) {
   await rm(old, { recursive: true, force: true });
 }
 
+// `v` and a semantic version (semver.org's grammar): v1.2.0, v1.2.0-rc.1, v1.2.0+build.5.
+const NUMBER = '(?:0|[1-9]\\d*)';
+const PRE = `(?:${NUMBER}|\\d*[A-Za-z-][0-9A-Za-z-]*)`;
+const RELEASE = new RegExp(`^v${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-${PRE}(?:\\.${PRE})*)?`
+  + '(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$');
+
+/** params.yaml's `release`: empty, or a version such as v1.2.0; anything else is an error. */
+async function releaseOf(paramsFile) {
+  if (!paramsFile) return '';
+  let params;
+  try {
+    params = parseYaml(await readFile(paramsFile, 'utf8'));
+  } catch (error) {
+    throw new Error(`${paramsFile}: ${error.message.split('\n')[0].replace(/:$/, '')}`);
+  }
+  const release = params?.release ?? '';
+  if (release !== '' && !(typeof release === 'string' && RELEASE.test(release))) {
+    // Shown on one line, control characters escaped.
+    const shown = (typeof release === 'string' ? release : JSON.stringify(release))
+      .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    throw new Error(`${paramsFile}: release must be empty or a version such as v1.2.0, got `
+      + `'${shown}'; fix: edit release in params.yaml (make release VERSION=1.2.0 sets it)`);
+  }
+  return release;
+}
+
 async function main() {
   const { values } = parseArgs({
     options: { model: { type: 'string' }, out: { type: 'string' }, metrics: { type: 'string' },
-      release: { type: 'string', default: '' } },
+      params: { type: 'string' } },
   });
   if (!values.model || !values.out) {
-    throw new Error('usage: build.mjs --model DIR --out DIR [--metrics FILE]');
+    throw new Error('usage: build.mjs --model DIR --out DIR [--metrics FILE] [--params FILE]');
   }
+  values.release = await releaseOf(values.params);
   const { version, kernels, bytes } = await build(path.resolve(values.model),
     path.resolve(values.out), values.release);
   if (values.metrics) {
