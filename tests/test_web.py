@@ -22,11 +22,12 @@ from digits.core import params
 from digits.core.dataset import load_split
 from digits.core.idx import encode_idx
 from digits.data.kept import read_drawn
+from digits.deploy.artifacts import model_version
 from digits.deploy.export import convert_to_tfjs
 from digits.drawing.preprocess import PEN_WIDTH, preprocess_grey, preprocess_ink
 from digits.drawing.rendering import draw_strokes
 from digits.drawing.tracing import pen_strokes
-from digits.training.model import build_model
+from digits.training.model import build_model, load_model
 from tests.conftest import REPO, edit_params, png_claiming, run_stage, stand_in_drawn_digits
 from tools.predict import read_grey
 
@@ -352,3 +353,60 @@ def test_strokes_drawn_while_the_model_loads_are_read_when_it_is_ready(site):
     assert seen["whileLoading"]["state"] == "loading" and not seen["whileLoading"]["hintVisible"]
     assert (seen["ready"]["state"], seen["ready"]["digit"]) == ("ready", "7")
 
+
+
+@pytest.mark.parametrize("indexeddb", ["missing", "throwing"])
+def test_without_indexeddb_keeping_is_visibly_unavailable_with_the_reason(site, indexeddb):
+    _, url = site
+    seen = drive("keepOne", url, json.dumps({"indexedDB": indexeddb}))
+    assert seen["problems"] == []  # no uncaught rejection from the tap
+    reason = {"missing": "this browser gives the page no IndexedDB.",
+              "throwing": "The user denied this site storage."}[indexeddb]
+    for moment in ("loaded", "tapped"):
+        assert seen[moment]["kept"] == f"Drawings cannot be kept on this device: {reason}"
+        assert not seen[moment]["exportEnabled"]
+    assert seen["loaded"]["state"] == "ready"  # the page reads digits all the same
+    assert seen["tapped"]["digit"] == seen["drawn"]["digit"] == "7"  # the 7 is not thrown away
+
+
+def test_a_working_model_stays_usable_offline_after_the_server_model_turns_to_garbage(site):
+    """Online, a garbage model.json is reported; offline, the service worker still answers
+    with the model that worked, never the garbage."""
+    root, url = site
+    seen = drive("garbage", url, str(root / "model" / "model.json"))
+    assert seen["first"]["state"] == "ready"
+    assert seen["broken"]["state"] == "error"
+    assert seen["broken"]["error"].startswith("The model could not be loaded from "
+                                              "model/model.json.")
+    assert (seen["offline"]["state"], seen["offline"]["digit"]) == ("ready", "7")
+    assert seen["offline"]["modelVersion"] == seen["first"]["modelVersion"]
+    assert seen["problems"] == []
+
+
+def test_a_model_from_another_origin_is_refused_before_it_is_asked_for(site):
+    _, url = site
+    other = url.replace("127.0.0.1", "localhost")  # the same server, another origin
+    page = drive("load", f"{url}?model={other}model/model.json")
+    assert page["state"] == "error"
+    assert page["error"] == (f"The model at {other}model/model.json is on another site: this "
+                             f"page reads only models from its own, {url.rstrip('/')}.")
+    assert page["problems"] == []  # not even requested
+
+
+def test_a_model_that_is_not_the_shipped_one_shows_and_records_its_own_version(
+        site, trained, tmp_path):
+    root, url = site
+    # The same network with float16 weights (the site's uint8): other bytes, the same kernels,
+    # which the site's runtime is cut to.
+    convert_to_tfjs(load_model(trained / "model.keras"), root / "other", "float16")
+    version = model_version(root / "other")  # as the pipeline computes it
+    shipped = json.loads((trained / "site.json").read_text())["model_version"]
+    assert version != shipped
+    exported = tmp_path / "export.json"
+    seen = drive("keepOne", f"{url}?model=other/model.json",
+                 json.dumps({"exportPath": str(exported)}))
+    assert seen["problems"] == []
+    assert seen["loaded"]["modelVersion"] == f"{version} (not the shipped model)"
+    assert seen["tapped"]["kept"] == "1 drawing kept on this device"
+    records = json.loads(exported.read_text())["digits"]
+    assert [(r["label"], r["model"]) for r in records] == [(7, version)]

@@ -3,14 +3,16 @@
 // This module wires the page's parts together; web/tools/build.mjs bundles it, with a TF.js
 // cut to the model's kernels on wasm, and defines MODEL_VERSION, a short hash of the model
 // files it ships, and MODEL_RELEASE, the release it belongs to (params.yaml's `release`;
-// empty between releases).
+// empty between releases). A model given by `?model=` must be on the page's own site; one that
+// is not the shipped model shows its own version, marked as such.
 import { createKept } from './kept.js';
 import { livePredictions, loadModel, predict } from './model.js';
 import { createPad } from './pad.js';
 import { createPictureReader, listenForPictures } from './pictures.js';
 import { createResults } from './results.js';
 
-const MODEL_URL = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
+const SHIPPED_MODEL = 'model/model.json';
+const MODEL_URL = new URLSearchParams(location.search).get('model') ?? SHIPPED_MODEL;
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,9 +22,15 @@ function fail(message) {
   $('error').hidden = false;
 }
 
-/** Once the page works, keep it for offline use (after, so it does not slow the first visit). */
-function keepForOffline() {
-  navigator.serviceWorker?.register('sw.js')
+/** Once the page works, keep it for offline use (after, so it does not slow the first visit),
+ * and hand the service worker `model` ({ version, files }: the model just loaded and run), or
+ * null. Only a model that works ever replaces the one kept offline. */
+function keepForOffline(model) {
+  const { serviceWorker } = navigator;
+  serviceWorker?.register('sw.js')
+    .then(() => serviceWorker.ready)
+    .then(({ active }) => model && active.postMessage({ version: model.version,
+      files: model.files }, model.files.map(({ bytes }) => bytes)))
     .catch((error) => console.warn(`The page will not work offline: ${error.message}`));
 }
 
@@ -59,8 +67,7 @@ function start() {
   /** Keep what is on show labelled `digit`, then clear the pad for the next one. */
   async function keepShown(digit) {
     const shown = results.shown();
-    if (!shown) return;
-    await kept.keep(shown, digit);
+    if (!shown || !await kept.keep(shown, digit)) return;
     pad.clear();
     results.tell(`Kept as a ${digit}.`);
     results.showEmpty();
@@ -80,15 +87,19 @@ function start() {
 
   listenForPictures({ file: $('file'), paper: $('paper') }, openPicture);
   results.showEmpty();
-  kept.show().catch((error) => console.warn(`Kept drawings are unavailable: ${error.message}`));
-  $('model-version').textContent = MODEL_RELEASE ? `${MODEL_RELEASE} (${MODEL_VERSION})`
-    : MODEL_VERSION;
+  kept.show();
   loadModel(MODEL_URL, { version: $('version'), backend: $('backend'), progress: $('progress') })
     .then((model) => {
+      const shipped = MODEL_URL === SHIPPED_MODEL;
+      model.version ??= shipped ? MODEL_VERSION : null; // no SHA-256 off https
+      if (!model.version) throw new Error(`This page cannot tell which model ${MODEL_URL} is.`);
+      $('model-version').textContent = model.version !== MODEL_VERSION
+        ? `${model.version} (not the shipped model)`
+        : MODEL_RELEASE ? `${MODEL_RELEASE} (${MODEL_VERSION})` : MODEL_VERSION;
       document.body.dataset.state = 'ready';
       performance.mark('model-ready');
       predictions.start(model);
-      keepForOffline();
+      keepForOffline(shipped ? model : null);
     })
     .catch((error) => fail(error.message));
 }

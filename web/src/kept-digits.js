@@ -9,6 +9,7 @@ const STORE = 'kept-digits';
 
 function openDatabase() {
   return new Promise((resolve, reject) => {
+    if (!globalThis.indexedDB) throw new Error('this browser gives the page no IndexedDB.');
     const request = indexedDB.open(DATABASE, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE, { autoIncrement: true });
     request.onsuccess = () => resolve(request.result);

@@ -28,13 +28,15 @@ async function startWasm() {
 }
 
 /** fetch for TF.js that shows the weights' download progress byte by byte in `progress`
- * (TF.js's own onProgress counts whole files, and the model is one). */
-function fetchCountingBytes(progress) {
+ * (TF.js's own onProgress counts whole files, and the model is one), and keeps a copy of each
+ * response in `files`. */
+function fetchCountingBytes(progress, files) {
   let loaded = 0;
   let total = 0;
   return async (url, init, { isBinary } = {}) => {
     const response = await fetch(url, init);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}.`);
+    files.push({ url: new URL(url, location.href).href, response: response.clone() });
     const size = Number(response.headers.get('Content-Length'));
     if (!isBinary || !response.body || !size) return response;
     total += size;
@@ -50,13 +52,34 @@ function fetchCountingBytes(progress) {
   };
 }
 
-/** The graph model at `url`, loaded on wasm and warmed up; shows TF.js's version and backend
- * in `version` and `backend`, and the download's progress in `progress`. */
+/** The model's version as web/tools/build.mjs computes it from the model's folder: SHA-256 of
+ * each file's name and bytes, in name order, its first 12 hex digits. Null where the browser
+ * offers no SHA-256 (a page not on https). */
+async function versionOf(files) {
+  if (!crypto.subtle) return null;
+  const named = files.map((file) => [decodeURIComponent(file.url.split(/[?#]/)[0]
+    .split('/').pop()), file.bytes]).sort(([a], [b]) => (a < b ? -1 : 1));
+  const digest = await crypto.subtle.digest('SHA-256',
+    await new Blob(named.flatMap(([name, bytes]) => [name, bytes])).arrayBuffer());
+  return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+/** The graph model at `url` (on the page's own site only), loaded on wasm and warmed up:
+ * { graph, version (computed from its files, see versionOf), files ({ url, type, bytes } of
+ * each) }. Shows TF.js's version and backend in `version` and `backend`, and the download's
+ * progress in `progress`. */
 export async function loadModel(url, { version, backend, progress }) {
+  const { origin } = new URL(url, location.href);
+  if (origin !== location.origin) {
+    throw new Error(`The model at ${url} is on another site: this page reads only models from `
+      + `its own, ${location.origin}.`);
+  }
   version.textContent = tf.version_core;
   tf.enableProdMode();
   backend.textContent = await startWasm();
-  const model = await tf.loadGraphModel(url, { fetchFunc: fetchCountingBytes(progress) })
+  const fetched = [];
+  const model = await tf.loadGraphModel(url, { fetchFunc: fetchCountingBytes(progress, fetched) })
     .catch((error) => {
       throw new Error(`The model could not be loaded from ${url}. ${error.message} `
         + '(Deploy the whole built site; in the repository, `dvc checkout --force web/dist` restores '
@@ -78,16 +101,20 @@ export async function loadModel(url, { version, backend, progress }) {
   }
   await warmUp.data();
   warmUp.dispose();
-  return model;
+  const files = await Promise.all(fetched.map(async ({ url: address, response }) => ({
+    url: address, type: response.headers.get('Content-Type'), bytes: await response.arrayBuffer(),
+  })));
+  return { graph: model, version: await versionOf(files), files };
 }
 
-/** What `model` reads in `input`: { probabilities (of each digit), ms (the time it took) }. */
-export async function predict(model, input) {
+/** What `model` (a loaded model) reads in `input`: { probabilities (of each digit), ms (the
+ * time it took), version (the model's) }. */
+export async function predict({ graph, version }, input) {
   const started = performance.now();
-  const output = tf.tidy(() => model.predict(tf.tensor4d(input, [1, MNIST_SIZE, MNIST_SIZE, 1])));
+  const output = tf.tidy(() => graph.predict(tf.tensor4d(input, [1, MNIST_SIZE, MNIST_SIZE, 1])));
   const probabilities = await output.data();
   output.dispose();
-  return { probabilities, ms: performance.now() - started };
+  return { probabilities, ms: performance.now() - started, version };
 }
 
 /** Predictions while the user draws: once `start` has the model, `read(model)` runs after

@@ -19,7 +19,8 @@ export function createResults({ digit: digitBox, summary, bars: list, preview, t
     return bar;
   });
   let notice = null; // what the last action came to, while the pad is empty
-  let shown = null; // the read on show: { input, drawn (its strokes), read (the digit) }
+  // The read on show: { input, drawn (its strokes), read (the digit), model (its version) }.
+  let shown = null;
 
   function showInput(input) {
     const image = picture.createImageData(MNIST_SIZE, MNIST_SIZE);
@@ -36,10 +37,11 @@ export function createResults({ digit: digitBox, summary, bars: list, preview, t
     tell(text) {
       notice = text;
     },
-    /** Show what the model read in `input`, made from `drawn` (strokes; none for a picture). */
-    show(input, drawn, { probabilities, ms }) {
+    /** Show what the model (of `version`) read in `input`, made from `drawn` (strokes; none
+     * for a picture). */
+    show(input, drawn, { probabilities, ms, version }) {
       const best = probabilities.indexOf(Math.max(...probabilities));
-      shown = { input, drawn, read: best };
+      shown = { input, drawn, read: best, model: version };
       digitBox.textContent = best;
       summary.textContent = `Looks like a ${best}: ${percent(probabilities[best])} sure`;
       bars.forEach((bar, digit) => {

@@ -6,7 +6,7 @@
 //
 // Prints one JSON object: the scenario's observations plus `problems`, every console error,
 // uncaught page error, failed request and request to anywhere but the page's own server.
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium, launchChromiumProfile } from '../tools/chromium.mjs';
@@ -111,6 +111,26 @@ async function dropFile(page, name, bytes) {
     return transfer;
   }, { base64: bytes.toString('base64'), fileName: name });
   await page.dispatchEvent('#canvas', 'drop', { dataTransfer });
+}
+
+/** Wait until the service worker controls the page and keeps its model for offline use. */
+async function keptOffline(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker
+        .addEventListener('controllerchange', resolve, { once: true }));
+    }
+    while (!(await caches.keys()).some((name) => name.startsWith('digit-reader-model-'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+}
+
+/** Reload `page` and wait until it is done loading. */
+async function reload(page) {
+  await page.reload();
+  await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
 }
 
 function readPage(page) {
@@ -340,13 +360,7 @@ const scenarios = {
     const visit = async (offline) => {
       const context = await launchChromiumProfile(profile);
       const { page, problems } = await openPage(context, url);
-      await page.evaluate(async () => {
-        await navigator.serviceWorker.ready;
-        if (!navigator.serviceWorker.controller) {
-          await new Promise((resolve) => navigator.serviceWorker
-            .addEventListener('controllerchange', resolve, { once: true }));
-        }
-      });
+      await keptOffline(page);
       // What keeps Chromium from offering to install the page as an app (none, when it works;
       // it needs a real profile: every context but a persistent one is incognito).
       const cdp = await context.newCDPSession(page);
@@ -355,8 +369,7 @@ const scenarios = {
         installabilityErrors: installabilityErrors.map(({ errorId }) => errorId) }];
       if (offline) {
         await context.setOffline(true);
-        await page.reload();
-        await page.waitForSelector('body:not([data-state="loading"])', { timeout: 60_000 });
+        await reload(page);
         await drawWithMouse(page, SEVEN);
         seen.push(brief(await readPage(page)));
       } else {
@@ -376,6 +389,66 @@ const scenarios = {
     } finally {
       await rm(profile, { recursive: true, force: true });
     }
+  },
+
+  /**
+   * A working model kept offline outlives a broken one on the server, in one browser profile: a
+   * first visit online; the served model.json (ARGUMENT, its path) turned to garbage; a reload
+   * online; a reload offline, drawing a 7 if the page is ready.
+   */
+  async garbage(browser, url, modelJson) {
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'digit-reader-profile-'));
+    const context = await launchChromiumProfile(profile);
+    try {
+      const { page, problems } = await openPage(context, url);
+      await keptOffline(page);
+      const seen = { first: brief(await readPage(page)) };
+      await writeFile(modelJson, '<html>502 Bad Gateway</html>');
+      await reload(page);
+      seen.broken = brief(await readPage(page));
+      await context.setOffline(true);
+      await reload(page);
+      if (await page.evaluate(() => document.body.dataset.state === 'ready')) {
+        await drawWithMouse(page, SEVEN);
+      }
+      seen.offline = brief(await readPage(page));
+      return { ...seen, problems };
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  },
+
+  /**
+   * A 7 drawn and kept as a 7; ARGUMENT (JSON) may name `exportPath`, where the export is saved,
+   * and `indexedDB`: "missing" deletes it before the page runs, "throwing" makes opening it throw.
+   */
+  async keepOne(browser, url, argument) {
+    const { exportPath, indexedDB } = JSON.parse(argument ?? '{}');
+    const prepare = (page) => page.addInitScript((how) => {
+      if (how === 'missing') delete window.indexedDB;
+      if (how === 'throwing') {
+        IDBFactory.prototype.open = () => {
+          throw new DOMException('The user denied this site storage.', 'SecurityError');
+        };
+      }
+    }, indexedDB);
+    const { page, problems } = await openPage(browser, url, { prepare });
+    const seen = { loaded: brief(await readPage(page)) };
+    await drawWithMouse(page, SEVEN);
+    seen.drawn = brief(await readPage(page));
+    await page.click('#bars li:nth-child(8) button');
+    await page.waitForFunction(() => {
+      const count = document.getElementById('kept-count');
+      return count.textContent.startsWith('1 drawing') || 'unavailable' in count.dataset;
+    }, null, { timeout: 5_000 }).catch(() => {});
+    await settle(page);
+    seen.tapped = brief(await readPage(page));
+    if (exportPath) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+      await download.saveAs(exportPath);
+    }
+    return { ...seen, problems };
   },
 
   async screenshots(browser, url, directory) {
