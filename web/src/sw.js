@@ -6,7 +6,8 @@
 // loaded and run them, hands them over (app.js), and then as one set, so a broken model never
 // replaces a working one. web/tools/build.mjs bundles it with MODEL_VERSION (a hash of the
 // model) and SITE_FILES defined.
-const CACHE = `digit-reader-${MODEL_VERSION}`;
+// The site but its model; named apart from the caches of workers that kept the model in it.
+const CACHE = `digit-reader-site-${MODEL_VERSION}`;
 const MODEL_CACHE = 'digit-reader-model-'; // and the version of the model it holds
 
 const isModel = (url) => /(\.bin|\/model\.json)$/.test(new URL(url, location.href).pathname);
