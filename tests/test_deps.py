@@ -115,8 +115,10 @@ def expected_deps(root: Path, stage: dict, all_outs: set[str]) -> set[str]:
         code = files_read(root, argv[2])
     own_outs = {next(iter(out)) if isinstance(out, dict) else out
                 for key in ("outs", "metrics", "plots") for out in stage.get(key, [])}
+    # params.yaml (web-build's --params) is read for the keys the stage's `params` lists, which
+    # DVC tracks: as a dep, any other param's edit would rerun the stage.
     inputs = {arg for arg in argv[3:] if not arg.startswith("-") and arg not in own_outs
-              and (arg in all_outs or (root / arg).exists())}
+              and arg != "params.yaml" and (arg in all_outs or (root / arg).exists())}
     return code | inputs
 
 
