@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import stage_env
+from tests.conftest import REPO, stage_env
 
 # A stage shaped like trace-mnist and draw-mnist: an atomic output, a worker pool and a bar,
 # whose chunks each take a minute, so only a prompt stop ends it within the test's timeout.
@@ -79,3 +79,13 @@ def test_ctrl_c_before_a_stage_runs_is_one_line_too(tmp_path):
                                 tmp_path, ready=None)
     assert code == -signal.SIGINT
     assert stderr.strip() == INTERRUPTED
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_web_build_is_one_line_and_leaves_no_site(tiny_pipeline, tmp_path):
+    build = ["node", str(REPO / "web/tools/build.mjs"), "--model", str(tiny_pipeline / "web/model"),
+             "--out", str(tmp_path / "dist"), "--params", str(tiny_pipeline / "params.yaml")]
+    code, stderr, _ = interrupt(build, tmp_path, ready=None)  # a build takes seconds
+    assert code == 130
+    assert stderr.strip() == INTERRUPTED
+    assert not (tmp_path / "dist").exists()

@@ -279,6 +279,13 @@ async function main() {
     + `kernels ${kernels.join(', ')}`);
 }
 
+// Ctrl-C: one line, as the Python stages print; what this build left beside its outputs is
+// deleted by the next one.
+process.on('SIGINT', () => {
+  console.error('interrupted (Ctrl-C): no output is left half-written');
+  process.exit(130);
+});
+
 main().catch((error) => {
   console.error(`error: ${error.message}`);
   process.exit(1);
