@@ -60,5 +60,5 @@ bench: setup /usr/bin/chromium
 # Release the three models as VERSION (`make release VERSION=1.2.0`), all or nothing: params.yaml's
 # `release` set to v1.2.0 (the apps show it beside their model's hash), `dvc repro`, `dvc push`,
 # a commit and a git tag per model in GTO's convention (keras-model@v1.2.0, ...).
-release: setup
+release:
 	python -m tools.release "$$VERSION"

@@ -59,7 +59,9 @@ def test_the_readme_share_a_model_commands_restore_every_artifact_bit_for_bit(tr
 def test_a_release_is_fetched_by_name_and_version_without_the_pipeline(trained, tmp_path):
     """`make release`, as the README says, then `dvc artifacts get` each model from an empty
     directory: the files of the tagged commit, bit for bit, and nothing is run."""
-    shutil.copy(REPO / "Makefile", trained / "Makefile")
+    shutil.copy(REPO / "Makefile", trained / "Makefile")  # committed: a release needs a clean tree
+    run(trained, "git", "add", "Makefile")
+    run(trained, "git", "commit", "--quiet", "--message", "the Makefile")
     run_script(readme_block("Release a model", 0), trained)
     tags = run(trained, "git", "tag").stdout.split()
     assert sorted(tags) == ["android-model@v1.0.0", "keras-model@v1.0.0", "web-model@v1.0.0"]

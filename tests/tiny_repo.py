@@ -50,7 +50,7 @@ def make_tiny_repo(root: Path) -> Path:
     repo.mkdir()
     for name in ("dvc.yaml", ".gitignore"):
         shutil.copy(REPO / name, repo / name)
-    for package in ("stages", "digits", "data/exported"):
+    for package in ("stages", "digits", "tools", "data/exported"):
         shutil.copytree(REPO / package, repo / package,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "web" / "tools", repo / "web" / "tools")
