@@ -37,6 +37,14 @@ run(main)
 INTERRUPTED = "interrupted (Ctrl-C): no output is left half-written"
 
 
+def _as_from_a_terminal() -> None:
+    """A process group of its own, with Ctrl-C's default meaning: a runner that started the
+    tests in the background (as a shell without job control does) ignores SIGINT, and its
+    children would inherit that."""
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(command: list[str], tmp_path: Path, ready: str | None) -> tuple[int, str, float]:
     """Start `command` in a process group of its own, press Ctrl-C (SIGINT to the group) once
     it printed `ready` (at once if None); return its exit code, its stderr and the seconds from
@@ -45,8 +53,9 @@ def interrupt(command: list[str], tmp_path: Path, ready: str | None) -> tuple[in
         "import time\n\n\ndef sleep_chunk(seconds):\n"
         "    time.sleep(seconds[0])\n    return seconds\n")
     env = stage_env(PYTHONPATH=f"{stage_env()['PYTHONPATH']}{os.pathsep}{tmp_path}")
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, text=True, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, text=True,
+                               preexec_fn=_as_from_a_terminal, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
     if ready is not None:
         assert process.stdout.readline().strip() == ready
     time.sleep(1)  # the workers are busy with their chunks

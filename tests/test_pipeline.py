@@ -120,7 +120,7 @@ def test_exported_digits_put_in_data_exported_are_measured_in_every_runtime(repo
     """Point 3 of issue 23: the kept digits' accuracy appears beside the drawn set's once an
     export is added, and only the stages that read them run."""
     digits = [{"label": label, "read": None, "model": "test", "kept": "2026-11-28T08:00:00Z",
-               "strokes": [], "input": [0] * 28 * 28} for label in (3, 5)]
+               "strokes": [], "input": [label] * 28 * 28} for label in (3, 5)]
     export = {"format": "drawn-digits", "version": 1, "digits": digits}
     (repo / "data" / "exported" / "drawn-digits-20261128.json").write_text(json.dumps(export))
     try:
@@ -157,7 +157,7 @@ def test_a_failed_stage_says_how_to_restore_and_dvc_checkout_does(repo):
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: params.yaml: download.timeout must be greater than 0, got -3; "
                       "fix: edit download.timeout in params.yaml; `dvc checkout` restores the "
-                      "last good outputs"]
+                      "last good outputs, `git checkout reports` their metrics and plots"]
     assert not (repo / "data" / "mnist").exists()
     run(repo, "dvc", "checkout")
     assert {p.name: digest(p) for p in (repo / "data" / "mnist").iterdir()} == data
