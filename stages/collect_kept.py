@@ -1,17 +1,19 @@
 """Merge the digits people labelled in the apps (their drawn-digits exports, *.json in
---exports) into one data set in --out: IDX files like MNIST's, named kept-*, each drawing once.
-A drawing kept with two labels is left out, and said so."""
+--exports) into --out, each drawing once, as IDX files like MNIST's in two parts: `train-*`,
+which training adds, and `check-*` (params.yaml's kept.check_fraction), which only measures
+models. A drawing kept with two labels is left out, and said so."""
 
 import argparse
 from pathlib import Path
 
 import numpy as np
 
+from digits.core import params
 from digits.core.atomic import atomic_output
 from digits.core.dataset import MNIST_SIZE
 from digits.core.errors import run
 from digits.core.idx import encode_idx
-from digits.data.kept import read_drawn
+from digits.data.kept import only_checks, read_drawn
 
 
 def main() -> None:
@@ -19,6 +21,7 @@ def main() -> None:
     parser.add_argument("--exports", required=True, help="directory of exported .json files")
     parser.add_argument("--out", required=True, help="directory to write the kept digits to")
     args = parser.parse_args()
+    check_fraction = params.load("kept", params.KeptParams).check_fraction
 
     files = sorted(Path(args.exports).glob("*.json"))
     labels_of: dict[bytes, int] = {}  # each drawing (its 28x28 input) -> its label
@@ -37,11 +40,14 @@ def main() -> None:
               "out; fix: delete the wrong one in the app and export again")
     images = np.frombuffer(b"".join(labels_of), np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE)
     labels = np.array(list(labels_of.values()), np.uint8)
+    checks = np.array([only_checks(image, check_fraction) for image in images], bool)
     with atomic_output(args.out) as out:
         out.mkdir()
-        (out / "kept-images-idx3-ubyte").write_bytes(encode_idx(images))
-        (out / "kept-labels-idx1-ubyte").write_bytes(encode_idx(labels))
-    print(f"{len(labels)} kept digits from {len(files)} export(s) in {args.exports}")
+        for part, chosen in (("train", ~checks), ("check", checks)):
+            (out / f"{part}-images-idx3-ubyte").write_bytes(encode_idx(images[chosen]))
+            (out / f"{part}-labels-idx1-ubyte").write_bytes(encode_idx(labels[chosen]))
+    print(f"{len(labels)} kept digits from {len(files)} export(s) in {args.exports}: "
+          f"{np.sum(~checks)} to train, {np.sum(checks)} to check")
 
 
 if __name__ == "__main__":

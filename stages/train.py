@@ -45,6 +45,15 @@ def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy
     return tf.distribute.get_strategy()
 
 
+def with_kept(images: np.ndarray, labels: np.ndarray, kept_dir: str, repeats: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The training digits plus the part of the digits people kept that trains (collect-kept's),
+    each `repeats` times; none kept, the digits as they were."""
+    kept, kept_labels = load_split(kept_dir, "train", made_by="collect-kept")
+    return (np.concatenate([images, np.repeat(kept, repeats, axis=0)]),
+            np.concatenate([labels, np.repeat(kept_labels, repeats)]))
+
+
 def with_drawn(images: np.ndarray, labels: np.ndarray, drawn_dir: str
                ) -> tuple[np.ndarray, np.ndarray]:
     """The training digits plus those of them that draw-mnist drew (a digit whose number is
@@ -86,6 +95,8 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
     parser.add_argument("--drawn", required=True,
                         help="directory of the same digits drawn as in the apps (draw-mnist's)")
+    parser.add_argument("--kept", required=True,
+                        help="directory of the digits people kept (collect-kept's)")
     parser.add_argument("--model", required=True, help="where to save the .keras model")
     parser.add_argument("--live", required=True, help="dvclive directory for training curves")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write (training time)")
@@ -103,9 +114,12 @@ def main() -> None:
         images, labels, train_params.validation_split)
     mnist_count = len(x_train)
     x_train, y_train = with_drawn(x_train, y_train, args.drawn)
+    with_drawn_count = len(x_train)
+    x_train, y_train = with_kept(x_train, y_train, args.kept,
+                                 params.load("kept", params.KeptParams).repeats)
     x_train, x_val = to_model_input(x_train), to_model_input(x_val)
-    print(f"{len(x_train)} training digits ({len(x_train) - mnist_count} of them drawn), "
-          f"{len(x_val)} held out")
+    print(f"{len(x_train)} training digits ({with_drawn_count - mnist_count} of them drawn, "
+          f"{len(x_train) - with_drawn_count} kept in the apps), {len(x_val)} held out")
 
     with strategy.scope():
         model, trainer = compile_for_training(model_params, train_params, len(x_train))

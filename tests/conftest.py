@@ -149,7 +149,7 @@ def stand_in_drawn_digits(workdir: Path) -> None:
         shutil.copy(workdir / "data" / name, drawn / name)
     count = len(parse_idx((drawn / "t10k-labels-idx1-ubyte").read_bytes()))
     (drawn / "t10k-index-idx1-ubyte").write_bytes(encode_idx(np.arange(count, dtype=np.int32)))
-    for directory, split in ((drawn, "train"), (kept, "kept")):
+    for directory, split in ((drawn, "train"), (kept, "train"), (kept, "check")):
         (directory / f"{split}-images-idx3-ubyte").write_bytes(
             encode_idx(np.zeros((0, MNIST_SIZE, MNIST_SIZE), np.uint8)))
         (directory / f"{split}-labels-idx1-ubyte").write_bytes(encode_idx(np.zeros(0, np.uint8)))

@@ -1,6 +1,7 @@
 import json
 import os
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -8,9 +9,9 @@ import pytest
 from digits.core.dataset import load_split
 from digits.core.errors import PipelineError
 from digits.core.idx import encode_idx
-from digits.data.kept import MAX_EXPORT_BYTES, read_drawn
+from digits.data.kept import MAX_EXPORT_BYTES, only_checks, read_drawn
 from digits.deploy.scores import drawn_metrics
-from tests.conftest import run_stage
+from tests.conftest import REPO, run_stage
 
 
 def digit(label: int = 4, **changes) -> dict:
@@ -62,8 +63,18 @@ def test_a_file_that_is_not_json_is_named(tmp_path):
         read_drawn(path)
 
 
+def collect(workdir, check: bool = True):
+    """collect-kept on workdir/exported into workdir/kept, with the project's params."""
+    shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
+    return run_stage(workdir, "collect_kept", "--exports", "exported", "--out", "kept",
+                     check=check)
+
+
 def kept(out) -> tuple[np.ndarray, np.ndarray]:
-    return load_split(out, "kept")
+    """Both parts of collect-kept's output together, the training part first."""
+    parts = [load_split(out, part) for part in ("train", "check")]
+    return (np.concatenate([images for images, _ in parts]),
+            np.concatenate([labels for _, labels in parts]))
 
 
 def test_exports_merge_into_one_set_each_drawing_once(tmp_path):
@@ -73,16 +84,16 @@ def test_exports_merge_into_one_set_each_drawing_once(tmp_path):
     first = [digit(4), digit(7, input=[9] * 784)]
     export(exports / "drawn-digits-20261127.json", first)
     export(exports / "drawn-digits-20261128.json", [*first, digit(1, input=[0] * 784)])
-    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    result = collect(tmp_path)
     assert "3 kept digits from 2 export(s)" in result.stdout
     images, labels = kept(tmp_path / "kept")
-    assert labels.tolist() == [4, 7, 1]
-    assert images[1].tolist() == [[9] * 28] * 28
+    assert sorted(labels.tolist()) == [1, 4, 7]
+    assert images[labels.tolist().index(7)].tolist() == [[9] * 28] * 28
 
 
 def test_no_exports_make_an_empty_set(tmp_path):
     (tmp_path / "exported").mkdir()
-    run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    collect(tmp_path)
     images, labels = kept(tmp_path / "kept")
     assert images.shape == (0, 28, 28) and labels.shape == (0,)
 
@@ -92,8 +103,7 @@ def test_a_bad_export_names_the_file_and_writes_nothing(tmp_path):
     exports.mkdir()
     export(exports / "good.json", [digit(4)])
     export(exports / "half.json", [digit(11)])
-    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept",
-                       check=False)
+    result = collect(tmp_path, check=False)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "half.json: not a drawn-digits export" in result.stderr
@@ -104,15 +114,20 @@ def test_drawn_metrics_measure_the_kept_digits_only_when_there_are_some(tmp_path
     images = np.zeros((4, 28, 28), np.uint8)
     images[:, 0, 0] = [0, 1, 2, 3]  # each image says which digit the fake model reads
     write_set(tmp_path / "drawn", "t10k", images, np.array([0, 1, 2, 9], np.uint8))
-    write_set(tmp_path / "kept", "kept", images[:0], np.zeros(0, np.uint8))
+    for part in ("train", "check"):
+        write_set(tmp_path / "kept", part, images[:0], np.zeros(0, np.uint8))
 
     def predict(inputs):
         return np.eye(10)[np.round(inputs[:, 0, 0, 0] * 255).astype(int)]
 
     assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {"accuracy": 0.75}
-    write_set(tmp_path / "kept", "kept", images[:2], np.array([5, 1], np.uint8))
+    write_set(tmp_path / "kept", "train", images[2:], np.array([2, 3], np.uint8))
     assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {
-        "accuracy": 0.75, "kept_accuracy": 0.5, "kept_digits": 2}
+        "accuracy": 0.75, "kept_check_digits": 0, "kept_train_digits": 2}
+    write_set(tmp_path / "kept", "check", images[:2], np.array([5, 1], np.uint8))
+    assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {
+        "accuracy": 0.75, "kept_check_accuracy": 0.5, "kept_check_digits": 2,
+        "kept_train_digits": 2}
 
 
 
@@ -120,7 +135,8 @@ def test_drawn_metrics_measure_the_kept_digits_only_when_there_are_some(tmp_path
 def test_a_missing_drawn_set_names_the_stage_that_makes_it(tmp_path, missing, stage):
     images, labels = np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.uint8)
     write_set(tmp_path / "drawn", "t10k", images, labels)
-    write_set(tmp_path / "kept", "kept", images, labels)
+    for part in ("train", "check"):
+        write_set(tmp_path / "kept", part, images, labels)
     next((tmp_path / missing).iterdir()).unlink()
     with pytest.raises(PipelineError, match=f"`dvc repro -s -f {stage}` if the cache lacks it"):
         drawn_metrics(lambda inputs: inputs, tmp_path / "drawn", tmp_path / "kept")
@@ -137,7 +153,7 @@ def test_a_drawing_kept_with_two_labels_is_left_out_and_said_so(tmp_path):
     exports.mkdir()
     export(exports / "a.json", [digit(4), digit(7, input=[9] * 784)])
     export(exports / "b.json", [digit(9)])  # the same drawing as a.json's 4
-    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    result = collect(tmp_path)
     assert "warning: a drawing kept as 4 and as 9 is left out" in result.stdout
     assert "1 kept digits from 2 export(s)" in result.stdout
     assert kept(tmp_path / "kept")[1].tolist() == [7]
@@ -154,8 +170,31 @@ def test_a_drawing_kept_with_two_labels_is_left_out_and_said_so(tmp_path):
 def test_what_is_not_an_export_is_one_line_naming_it(tmp_path, make, problem):
     (tmp_path / "exported").mkdir()
     make(tmp_path / "exported" / "x.json")
-    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept",
-                       check=False)
+    result = collect(tmp_path, check=False)
     assert result.returncode == 1
     assert re.match(f"error: .*{problem}", result.stderr) and result.stderr.count("\n") == 1
     assert not (tmp_path / "kept").exists()
+
+
+def test_kept_digits_split_by_their_drawing_so_more_exports_never_move_one(tmp_path):
+    exports = tmp_path / "exported"
+    exports.mkdir()
+    drawings = [digit(n % 10, input=[n % 256, n // 256] + [0] * 782) for n in range(200)]
+    export(exports / "a.json", drawings[:120])
+    collect(tmp_path)
+    before = {part: {image.tobytes() for image in load_split(tmp_path / "kept", part)[0]}
+              for part in ("train", "check")}
+    export(exports / "b.json", drawings)
+    result = collect(tmp_path)
+    after = {part: {image.tobytes() for image in load_split(tmp_path / "kept", part)[0]}
+             for part in ("train", "check")}
+    assert before["train"] <= after["train"] and before["check"] <= after["check"]
+    assert 0.2 < len(after["check"]) / 200 < 0.4  # kept.check_fraction 0.3
+    assert f"to train, {len(after['check'])} to check" in result.stdout
+
+
+def test_a_larger_check_fraction_only_moves_drawings_into_the_checking_part():
+    drawings = np.arange(300 * 784).reshape(300, 28, 28).astype(np.uint8) ^ 0x5A
+    smaller = {n for n, image in enumerate(drawings) if only_checks(image, 0.2)}
+    larger = {n for n, image in enumerate(drawings) if only_checks(image, 0.5)}
+    assert smaller < larger and not any(only_checks(image, 0) for image in drawings)

@@ -50,8 +50,8 @@ def start_training(workdir: Path, model: str, tf_config: dict | None = None) -> 
     stem = Path(model).stem
     env = stage_env(TF_CONFIG=json.dumps(tf_config)) if tf_config else stage_env()
     return subprocess.Popen(
-        stage_command("train", "--data", "data", "--drawn", "drawn", "--model", model,
-                      "--live", f"live-{stem}", "--metrics", f"{stem}.json"),
+        stage_command("train", "--data", "data", "--drawn", "drawn", "--kept", "kept",
+                      "--model", model, "--live", f"live-{stem}", "--metrics", f"{stem}.json"),
         cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -72,8 +72,8 @@ def accuracy_of(workdir: Path, model: str) -> float:
 def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("strategies")
     write_params(workdir, strategy="default")
-    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", "default.keras",
-              "--live", "live-default", "--metrics", "default.json")
+    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--kept", "kept",
+              "--model", "default.keras", "--live", "live-default", "--metrics", "default.json")
     return workdir
 
 
@@ -109,8 +109,9 @@ def test_multi_worker_over_two_local_processes_matches_default(workdir):
 def test_multi_worker_without_tf_config_says_what_to_set(workdir):
     write_params(workdir, strategy="multi_worker")
     env = {k: v for k, v in stage_env().items() if k != "TF_CONFIG"}
-    result = run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", "x.keras",
-                       "--live", "live-x", "--metrics", "x.json", check=False, env=env)
+    result = run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--kept", "kept",
+                       "--model", "x.keras", "--live", "live-x", "--metrics", "x.json",
+                       check=False, env=env)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "error: train.strategy multi_worker needs the TF_CONFIG environment variable; "

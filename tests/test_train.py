@@ -16,9 +16,12 @@ pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
 
 def draw(workdir: Path) -> None:
-    """workdir/drawn: the digits of workdir/data that params.yaml asks for, traced and drawn."""
+    """workdir/drawn: the digits of workdir/data that params.yaml asks for, traced and drawn;
+    workdir/kept: no kept digits."""
     run_stage(workdir, "trace_mnist", "--data", "data", "--out", "traced")
     run_stage(workdir, "draw_mnist", "--traced", "traced", "--out", "drawn")
+    (workdir / "exported").mkdir(exist_ok=True)
+    run_stage(workdir, "collect_kept", "--exports", "exported", "--out", "kept")
 
 
 def train(workdir: Path, checksums: dict, seed: int, out: str) -> Path:
@@ -28,8 +31,8 @@ def train(workdir: Path, checksums: dict, seed: int, out: str) -> Path:
     edit_params(workdir, "train", epochs=2, batch_size=32, seed=seed)
     if not (workdir / "drawn").exists():
         draw(workdir)
-    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", out,
-              "--live", f"live-{out}", "--metrics", f"metrics-{out}.json")
+    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--kept", "kept",
+              "--model", out, "--live", f"live-{out}", "--metrics", f"metrics-{out}.json")
     return workdir / out
 
 
@@ -84,8 +87,9 @@ def test_drawn_digits_mixed_into_training_raise_the_accuracy_on_drawn_digits(tmp
         edit_params(tmp_path, "train", epochs=6, batch_size=32, seed=1, drawn_fraction=fraction)
         draw(tmp_path)
         drawn, labels = load_split(tmp_path / "drawn", "t10k")
-        result = run_stage(tmp_path, "train", "--data", "data", "--drawn", "drawn", "--model",
-                           f"{fraction}.keras", "--live", "live", "--metrics", "metrics.json")
+        result = run_stage(tmp_path, "train", "--data", "data", "--drawn", "drawn", "--kept",
+                           "kept", "--model", f"{fraction}.keras", "--live", "live", "--metrics",
+                           "metrics.json")
         assert f"{300 - 30 + round(fraction * 270)} training digits" in result.stdout
         model = keras.models.load_model(tmp_path / f"{fraction}.keras")
         reads = predict_keras(model, to_model_input(drawn)).argmax(axis=1)

@@ -63,8 +63,8 @@ def trained(tmp_path_factory) -> Path:
         checksums[name] = hashlib.sha256(content).hexdigest()
     edit_params(workdir, "download", files=checksums)
     stand_in_drawn_digits(workdir)
-    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--model", "model.keras",
-              "--live", "live", "--metrics", "train.json")
+    run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--kept", "kept",
+              "--model", "model.keras", "--live", "live", "--metrics", "train.json")
     run_stage(workdir, "convert", "tfjs", "--model", "model.keras", "--out", "tfjs")
     build_site(workdir, "tfjs", "site")
     return workdir

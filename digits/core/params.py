@@ -185,6 +185,11 @@ class TrainParams(Section):
     cpu_devices: PositiveInt
 
 
+class KeptParams(Section):
+    check_fraction: Annotated[float, Field(ge=0, le=1)]  # of the kept digits: only check
+    repeats: Annotated[int, Field(ge=0)]  # times each other kept digit is in training
+
+
 class EvaluateParams(Section):
     misclassified_max: Annotated[int, Field(ge=0)]
 
