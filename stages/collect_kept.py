@@ -13,7 +13,7 @@ from digits.core.atomic import atomic_output
 from digits.core.dataset import MNIST_SIZE
 from digits.core.errors import run
 from digits.core.idx import encode_idx
-from digits.data.kept import only_checks, read_drawn
+from digits.data.kept import drawing_id, only_checks, read_drawn
 
 
 def main() -> None:
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--exports", required=True, help="directory of exported .json files")
     parser.add_argument("--out", required=True, help="directory to write the kept digits to")
     args = parser.parse_args()
-    check_fraction = params.load("kept", params.KeptParams).check_fraction
+    kept_params = params.load("kept", params.KeptParams)
 
     files = sorted(Path(args.exports).glob("*.json"))
     labels_of: dict[bytes, int] = {}  # each drawing (its 28x28 input) -> its label
@@ -38,16 +38,22 @@ def main() -> None:
         del labels_of[drawing]
         print(f"warning: a drawing kept as {' and as '.join(map(str, sorted(labels)))} is left "
               "out; fix: delete the wrong one in the app and export again")
+    dropped = [drawing for drawing in labels_of
+               if drawing_id(np.frombuffer(drawing, np.uint8)) in kept_params.drop]
+    for drawing in dropped:
+        del labels_of[drawing]
     images = np.frombuffer(b"".join(labels_of), np.uint8).reshape(-1, MNIST_SIZE, MNIST_SIZE)
     labels = np.array(list(labels_of.values()), np.uint8)
-    checks = np.array([only_checks(image, check_fraction) for image in images], bool)
+    checks = np.array([only_checks(image, kept_params.check_fraction) for image in images],
+                      bool)
     with atomic_output(args.out) as out:
         out.mkdir()
         for part, chosen in (("train", ~checks), ("check", checks)):
             (out / f"{part}-images-idx3-ubyte").write_bytes(encode_idx(images[chosen]))
             (out / f"{part}-labels-idx1-ubyte").write_bytes(encode_idx(labels[chosen]))
     print(f"{len(labels)} kept digits from {len(files)} export(s) in {args.exports}: "
-          f"{np.sum(~checks)} to train, {np.sum(checks)} to check")
+          f"{np.sum(~checks)} to train, {np.sum(checks)} to check; {len(dropped)} left out by "
+          "kept.drop")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Evaluate the trained model on MNIST's test set: metrics, per-digit figures, confusion
-matrix, the misread digits, and the probabilities the converted models must agree with."""
+matrix, the misread digits, and the probabilities the converted models must agree with; and
+the kept digits it surely reads as another digit (a wrong label, perhaps)."""
 
 import argparse
 import json
 from pathlib import Path
 
+import keras
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -12,6 +14,7 @@ from digits.core import params
 from digits.core.atomic import atomic_output
 from digits.core.dataset import MNIST_SIZE, NUM_CLASSES, load_split, to_model_input, verify_mnist
 from digits.core.errors import run
+from digits.data.kept import drawing_id
 from digits.deploy.scores import write_drawn_metrics
 from digits.training.model import load_model, predict_keras
 
@@ -56,6 +59,24 @@ def mistakes_grid(images: np.ndarray, labels: np.ndarray, predictions: np.ndarra
     return grid
 
 
+def contradicted_kept_digits(model: keras.Model, kept_dir: str, confidence: float
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kept digits (both parts) that `model` reads as another digit with at least
+    `confidence`, their labels and those reads; each is printed with its id for kept.drop."""
+    parts = [load_split(kept_dir, part, made_by="collect-kept") for part in ("train", "check")]
+    images = np.concatenate([part_images for part_images, _ in parts])
+    labels = np.concatenate([part_labels for _, part_labels in parts])
+    probabilities = (predict_keras(model, to_model_input(images)) if len(labels)
+                     else np.zeros((0, NUM_CLASSES)))
+    reads = probabilities.argmax(axis=1)
+    contradicted = np.flatnonzero((reads != labels) & (probabilities.max(axis=1) >= confidence))
+    for index in contradicted:
+        print(f"kept digit {drawing_id(images[index])} labelled {labels[index]} reads as "
+              f"{reads[index]} at {probabilities[index].max():.1%}: if its label is wrong, add "
+              "its id to kept.drop in params.yaml")
+    return images[contradicted], labels[contradicted], reads[contradicted]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
@@ -70,6 +91,8 @@ def main() -> None:
     parser.add_argument("--per-digit", required=True, help="precision and recall per digit (JSON)")
     parser.add_argument("--confusion", required=True, help="confusion plot data (JSON) to write")
     parser.add_argument("--mistakes", required=True, help="PNG of misclassified digits to write")
+    parser.add_argument("--contradicted", required=True,
+                        help="PNG of the kept digits the model surely reads as another digit")
     parser.add_argument("--probabilities", required=True,
                         help="the model's probabilities for every test digit (.npy), which the "
                              "verify stages compare each converted model with")
@@ -102,6 +125,10 @@ def main() -> None:
     with atomic_output(args.mistakes) as tmp:
         grid = mistakes_grid(images, labels, predictions, evaluate_params.misclassified_max)
         grid.save(tmp, format="PNG")
+    with atomic_output(args.contradicted) as tmp:
+        kept, kept_labels, kept_reads = contradicted_kept_digits(
+            model, args.kept, evaluate_params.contradiction_confidence)
+        mistakes_grid(kept, kept_labels, kept_reads, len(kept)).save(tmp, format="PNG")
 
 
 if __name__ == "__main__":

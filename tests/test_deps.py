@@ -178,9 +178,9 @@ def project_copy(tmp_path: Path) -> Path:
 
 def test_a_new_import_without_its_dep_is_caught(project_copy):
     stage = project_copy / "stages" / "evaluate.py"
-    stage.write_text("from digits.data import mirrors\n" + stage.read_text())
+    stage.write_text("from digits.drawing import rendering\n" + stage.read_text())
     assert deps_problems(project_copy) == {
-        "evaluate": {"missing": {"digits/data"}, "extra": set()}}
+        "evaluate": {"missing": {"digits/drawing"}, "extra": set()}}
 
 
 def test_a_new_file_a_module_names_or_a_script_it_imports_is_caught(project_copy):

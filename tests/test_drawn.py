@@ -3,15 +3,16 @@ import os
 import re
 import shutil
 
+import keras
 import numpy as np
 import pytest
 
 from digits.core.dataset import load_split
 from digits.core.errors import PipelineError
 from digits.core.idx import encode_idx
-from digits.data.kept import MAX_EXPORT_BYTES, only_checks, read_drawn
+from digits.data.kept import MAX_EXPORT_BYTES, drawing_id, only_checks, read_drawn
 from digits.deploy.scores import drawn_metrics
-from tests.conftest import REPO, run_stage
+from tests.conftest import REPO, edit_params, run_stage
 
 
 def digit(label: int = 4, **changes) -> dict:
@@ -198,3 +199,36 @@ def test_a_larger_check_fraction_only_moves_drawings_into_the_checking_part():
     smaller = {n for n, image in enumerate(drawings) if only_checks(image, 0.2)}
     larger = {n for n, image in enumerate(drawings) if only_checks(image, 0.5)}
     assert smaller < larger and not any(only_checks(image, 0) for image in drawings)
+
+
+def test_kept_drop_leaves_out_the_drawings_it_names(tmp_path):
+    exports = tmp_path / "exported"
+    exports.mkdir()
+    wrong = digit(7, input=[3] * 784)
+    export(exports / "a.json", [digit(4), wrong, digit(1, input=[5] * 784)])
+    collect(tmp_path)
+    wrong_id = drawing_id(np.full((28, 28), 3, np.uint8))
+    edit_params(tmp_path, "kept", drop=[wrong_id])
+    result = run_stage(tmp_path, "collect_kept", "--exports", "exported", "--out", "kept")
+    assert "2 kept digits" in result.stdout and "1 left out by kept.drop" in result.stdout
+    assert sorted(kept(tmp_path / "kept")[1].tolist()) == [1, 4]
+
+
+def test_kept_digits_the_model_surely_reads_otherwise_are_reported_with_their_ids(tmp_path,
+                                                                                  capsys):
+    from stages.evaluate import contradicted_kept_digits
+
+    # A model that reads every picture as a 1, surely.
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.layers[-1].set_weights([np.zeros((784, 10)), np.eye(10)[1] * 5])  # 1 at 94%
+    images = np.stack([np.full((28, 28), value, np.uint8) for value in (1, 2, 3)])
+    write_set(tmp_path / "kept", "train", images[:2], np.array([1, 7], np.uint8))
+    write_set(tmp_path / "kept", "check", images[2:], np.array([4], np.uint8))
+    shown, labels, reads = contradicted_kept_digits(model, tmp_path / "kept", confidence=0.9)
+    assert labels.tolist() == [7, 4] and reads.tolist() == [1, 1]
+    assert np.array_equal(shown, images[1:])
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith(f"kept digit {drawing_id(images[1])} labelled 7 reads as 1 at ")
+    assert len(printed) == 2
+    assert contradicted_kept_digits(model, tmp_path / "kept", confidence=0.95)[1].tolist() == []

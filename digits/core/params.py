@@ -188,10 +188,12 @@ class TrainParams(Section):
 class KeptParams(Section):
     check_fraction: Annotated[float, Field(ge=0, le=1)]  # of the kept digits: only check
     repeats: Annotated[int, Field(ge=0)]  # times each other kept digit is in training
+    drop: list[Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]]  # drawing_id()s to leave out
 
 
 class EvaluateParams(Section):
     misclassified_max: Annotated[int, Field(ge=0)]
+    contradiction_confidence: Fraction  # a kept digit read otherwise this surely is reported
 
 
 class TfjsAgreement(Section):

@@ -91,6 +91,11 @@ def read_drawn(path: str | Path) -> DrawnDigits:
                        strokes=[[list(map(tuple, s)) for s in d.strokes] for d in digits])
 
 
+def drawing_id(image: np.ndarray) -> str:
+    """A kept drawing's name: the first 12 hex digits of the SHA-256 of its 28x28 input."""
+    return hashlib.sha256(np.ascontiguousarray(image, np.uint8).tobytes()).hexdigest()[:12]
+
+
 def only_checks(image: np.ndarray, check_fraction: float) -> bool:
     """Whether a kept drawing (its 28x28 input) only checks models and never trains them:
     decided by a hash of the drawing alone, so adding exports never moves a drawing from one
