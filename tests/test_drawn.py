@@ -232,3 +232,15 @@ def test_kept_digits_the_model_surely_reads_otherwise_are_reported_with_their_id
     assert printed[0].startswith(f"kept digit {drawing_id(images[1])} labelled 7 reads as 1 at ")
     assert len(printed) == 2
     assert contradicted_kept_digits(model, tmp_path / "kept", confidence=0.95)[1].tolist() == []
+
+
+def test_with_no_kept_digits_training_takes_the_digits_as_they_were(tmp_path):
+    from stages.train import with_kept
+
+    images = np.arange(3 * 784).reshape(3, 28, 28).astype(np.uint8)
+    labels = np.array([1, 2, 3], np.uint8)
+    write_set(tmp_path / "kept", "train", images[:0], labels[:0])
+    same_images, same_labels = with_kept(images, labels, tmp_path / "kept", repeats=10)
+    assert same_images.tobytes() == images.tobytes() and same_labels.tobytes() == labels.tobytes()
+    write_set(tmp_path / "kept", "train", images[:1], np.array([7], np.uint8))
+    assert with_kept(images, labels, tmp_path / "kept", repeats=3)[1].tolist() == [1, 2, 3, 7, 7, 7]
