@@ -74,7 +74,7 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
     assert set(plots) == {*(f"reports/train/metrics/{split}/{name}.tsv" for split in
                             ("train", "eval") for name in ("loss", "accuracy")),
                           "reports/evaluate/per_digit.json", "reports/evaluate/confusion.json",
-                          "reports/evaluate/mistakes.png"}
+                          "reports/evaluate/mistakes.png", "reports/evaluate/contradicted.png"}
 
 
 def test_the_default_metrics_table_fits_120_columns(repo):

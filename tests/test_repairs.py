@@ -46,7 +46,7 @@ DAMAGE = [
      "is damaged: its SHA-256 is not the one in params.yaml"),
     ("data/drawn/mnist/t10k-images-idx3-ubyte", truncate, "evaluate",
      "(or `dvc repro -s -f draw-mnist` if the cache lacks it)"),
-    ("data/drawn/kept/kept-labels-idx1-ubyte", truncate, "verify@tflite",
+    ("data/drawn/kept/check-labels-idx1-ubyte", truncate, "verify@tflite",
      "(or `dvc repro -s -f collect-kept` if the cache lacks it)"),
     ("models/model.keras", truncate, "evaluate", "is damaged (not a complete .keras archive)"),
     (TFLITE, truncate, "verify@tflite", "LiteRT cannot load"),
