@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from digits.core import params
+from digits.deploy.runtimes import RUNTIMES
 from digits.drawing.handwriting import StyleRanges, redraw, restyle
 from tests.conftest import REPO, edit_params
-from tests.tiny_repo import copy_of, run
+from tests.tiny_repo import copy_of, run, stages_run
 
 pytestmark = pytest.mark.slow  # runs DVC and trains
 
@@ -44,10 +45,10 @@ def writer_export(path: Path, count: int, seed: int = 0) -> None:
     path.write_text(json.dumps({"format": "drawn-digits", "version": 1, "digits": digits}))
 
 
-def figures(repo: Path) -> tuple[float, dict]:
-    keras = json.loads((repo / "reports/metrics/keras.json").read_text())
-    drawn = json.loads((repo / "reports/metrics/drawn/keras.json").read_text())
-    return keras["accuracy"], drawn
+def figures(repo: Path, runtime: str = "keras") -> tuple[float, dict]:
+    mnist = json.loads((repo / f"reports/metrics/{runtime}.json").read_text())
+    drawn = json.loads((repo / f"reports/metrics/drawn/{runtime}.json").read_text())
+    return mnist["accuracy"], drawn
 
 
 def test_a_writer_s_corrections_teach_the_next_model(tiny_pipeline, tmp_path):
@@ -56,10 +57,12 @@ def test_a_writer_s_corrections_teach_the_next_model(tiny_pipeline, tmp_path):
     writer_export(repo / "data/exported/drawn-digits-writer.json", 100)
 
     edit_params(repo, "kept", repeats=0)  # kept and measured, not trained on
-    run(repo, "dvc", "repro", "evaluate")  # Keras's figures; the runtimes' agree (test_pipeline)
+    result = run(repo, "dvc", "repro", "evaluate")
+    assert stages_run(result.stdout) == ["collect-kept", "train", "evaluate"]
     mnist_before, before = figures(repo)
     edit_params(repo, "kept", repeats=10)
-    run(repo, "dvc", "repro", "evaluate")
+    result = run(repo, "dvc", "repro")
+    assert {"train", "verify@tfjs", "verify@tflite"} <= set(stages_run(result.stdout))
     mnist_after, after = figures(repo)
 
     print(f"MNIST {mnist_before:.4f} -> {mnist_after:.4f}, the writer's checking part "
@@ -69,3 +72,8 @@ def test_a_writer_s_corrections_teach_the_next_model(tiny_pipeline, tmp_path):
     assert (after["kept_check_accuracy"] - before["kept_check_accuracy"] >= 0.2
             or after["kept_check_accuracy"] >= 0.95)
     assert abs(mnist_after - mnist_before) <= 0.001
+    kept_figures = ("kept_check_accuracy", "kept_check_digits", "kept_train_digits")
+    for runtime in RUNTIMES:  # each runtime reads the kept digits as Keras does
+        drawn = figures(repo, runtime)[1]
+        assert [drawn[key] for key in kept_figures] == [after[key] for key in kept_figures]
+    assert "kept_check_accuracy" in run(repo, "dvc", "metrics", "show").stdout

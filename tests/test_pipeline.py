@@ -116,28 +116,6 @@ def test_a_param_reruns_only_the_stages_that_read_it(repo, param, value, expecte
         run(repo, "git", "checkout", "--", "params.yaml")  # a dry run changes nothing else
 
 
-def test_exported_digits_put_in_data_exported_are_measured_in_every_runtime(repo):
-    """The checking part's accuracy appears beside the drawn set's once an export is added, and
-    the stages that read the kept digits run: training too."""
-    digits = [{"label": label, "read": None, "model": "test", "kept": "2026-11-28T08:00:00Z",
-               "strokes": [], "input": [label] * 28 * 28} for label in (3, 5)]
-    export = {"format": "drawn-digits", "version": 1, "digits": digits}
-    (repo / "data" / "exported" / "drawn-digits-20261128.json").write_text(json.dumps(export))
-    try:
-        result = run(repo, "dvc", "repro")
-        assert stages_run(result.stdout)[:2] == ["collect-kept", "train"]
-        assert {"evaluate", "verify@tfjs", "verify@tflite"} <= set(stages_run(result.stdout))
-        for runtime in RUNTIMES:
-            figures = json.loads(
-                (repo / "reports" / "metrics" / "drawn" / f"{runtime}.json").read_text())
-            assert figures["kept_check_digits"] + figures["kept_train_digits"] == 2
-            assert figures.get("kept_check_accuracy", 0) in (0, 0.5, 1)
-        assert "kept_train_digits" in run(repo, "dvc", "metrics", "show").stdout
-    finally:
-        (repo / "data" / "exported" / "drawn-digits-20261128.json").unlink()
-        reset(repo)
-
-
 def test_editing_a_preset_that_is_not_chosen_reruns_nothing(repo):
     wider = {**presets(repo)["wider"], "dense_units": 64}
     edit_params(repo, "model", presets={**presets(repo), "wider": wider})
