@@ -14,18 +14,18 @@ import time
 from pathlib import Path
 
 import keras
-import numpy as np
 import tensorflow as tf
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import load_split, read_idx, split_validation, to_model_input, verify_mnist
+from digits.core.dataset import to_model_input, verify_mnist
 from digits.core.errors import PipelineError, run
-from digits.core.progress import Progress
+from digits.training.callbacks import TrainingProgress
 from digits.training.distributed import fit_multi_worker, is_chief
 from digits.training.model import compile_for_training, save_model
+from digits.training.sets import training_digits
 
 
 def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy:
@@ -43,51 +43,6 @@ def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy
         devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
         return tf.distribute.MirroredStrategy([device.name for device in devices])
     return tf.distribute.get_strategy()
-
-
-def with_kept(images: np.ndarray, labels: np.ndarray, kept_dir: str, repeats: int
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """The training digits plus the part of the digits people kept that trains (collect-kept's),
-    each `repeats` times; none kept, the digits as they were."""
-    kept, kept_labels = load_split(kept_dir, "train", made_by="collect-kept")
-    return (np.concatenate([images, np.repeat(kept, repeats, axis=0)]),
-            np.concatenate([labels, np.repeat(kept_labels, repeats)]))
-
-
-def with_drawn(images: np.ndarray, labels: np.ndarray, drawn_dir: str
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """The training digits plus those of them that draw-mnist drew (a digit whose number is
-    past `images`, held out for validation, stays out)."""
-    drawn, drawn_labels = load_split(drawn_dir, "train", made_by="draw-mnist")
-    numbers = read_idx(Path(drawn_dir) / "train-index-idx1-ubyte", "draw-mnist")
-    kept = numbers < len(images)
-    if len(numbers) != len(drawn) or not np.array_equal(drawn_labels[kept],
-                                                         labels[numbers[kept]]):
-        raise PipelineError(f"{drawn_dir} does not hold these training digits drawn; "
-                            "fix: `dvc repro draw-mnist`")
-    return (np.concatenate([images, drawn[kept]]),
-            np.concatenate([labels, drawn_labels[kept]]))
-
-
-class TrainingProgress(keras.callbacks.Callback):
-    """The whole run's progress (digits/core/progress.py: a bar with the time left on a terminal, a
-    line per tenth in a log), and each epoch's figures."""
-
-    def __init__(self, epochs: int, steps_per_epoch: int) -> None:
-        super().__init__()
-        self.epochs = epochs
-        self.progress = Progress(epochs * steps_per_epoch, "train", "steps")
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.progress.update(1)
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        figures = ", ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items()
-                            if "loss" in name or "accuracy" in name)
-        self.progress.note(f"epoch {epoch + 1}/{self.epochs}: {figures}")
-
-    def on_train_end(self, logs: dict | None = None) -> None:
-        self.progress.close()
 
 
 def main() -> None:
@@ -109,17 +64,10 @@ def main() -> None:
     strategy = distribution_strategy(train_params.strategy, train_params.cpu_devices)
     keras.utils.set_random_seed(train_params.seed)
     tf.config.experimental.enable_op_determinism()
-    images, labels = load_split(args.data, "train", checksums)
-    (x_train, y_train), (x_val, y_val) = split_validation(
-        images, labels, train_params.validation_split)
-    mnist_count = len(x_train)
-    x_train, y_train = with_drawn(x_train, y_train, args.drawn)
-    with_drawn_count = len(x_train)
-    x_train, y_train = with_kept(x_train, y_train, args.kept,
-                                 params.load("kept", params.KeptParams).repeats)
+    (x_train, y_train), (x_val, y_val) = training_digits(
+        args.data, args.drawn, args.kept, checksums, train_params.validation_split,
+        params.load("kept", params.KeptParams).repeats)
     x_train, x_val = to_model_input(x_train), to_model_input(x_val)
-    print(f"{len(x_train)} training digits ({with_drawn_count - mnist_count} of them drawn, "
-          f"{len(x_train) - with_drawn_count} kept in the apps), {len(x_val)} held out")
 
     with strategy.scope():
         model, trainer = compile_for_training(model_params, train_params, len(x_train))
@@ -153,7 +101,7 @@ def main() -> None:
         with atomic_output(output(args.model)) as tmp:
             save_model(model, tmp)
         with atomic_output(output(args.metrics)) as tmp:
-            tmp.write_text(json.dumps({"train_seconds": round(seconds, 1)}, indent=2) + "\n")
+            tmp.write_text(json.dumps({"seconds": round(seconds, 1)}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

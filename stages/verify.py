@@ -1,19 +1,22 @@
 """Run a converted model in its runtime (`tfjs`: TF.js in Node on the page's wasm backend;
-`tflite`: the LiteRT interpreter, as the app quantizes) on every MNIST test digit, compare it
-with Keras's probabilities, and measure it on the drawn digits too."""
+`tflite`: the LiteRT interpreter, as the app quantizes) on every MNIST test digit and every test
+drawing that is no digit, compare it with Keras's outputs, and measure it on the drawn digits
+too."""
 
 import argparse
 import json
 from functools import partial
 
+import numpy as np
+
 from digits.core import params
 from digits.core.atomic import atomic_output
-from digits.core.dataset import load_split, to_model_input, verify_mnist
+from digits.core.dataset import load_nondigits, load_split, to_model_input, verify_mnist
 from digits.core.errors import run
 from digits.deploy.artifacts import model_version, size_bytes
 from digits.deploy.parity import check_against_keras
 from digits.deploy.runtimes import RUNTIMES
-from digits.deploy.scores import write_drawn_metrics
+from digits.deploy.scores import write_drawn_metrics, write_nodigit_metrics
 
 
 def main() -> None:
@@ -27,9 +30,13 @@ def main() -> None:
                         help="directory of the drawn MNIST digits (draw-mnist's)")
     parser.add_argument("--kept", required=True,
                         help="directory of the digits people kept (collect-kept's)")
+    parser.add_argument("--nondigits", required=True,
+                        help="directory of the drawings that are no digit (draw-nondigits')")
     parser.add_argument("--metrics", required=True, help="metrics JSON to write")
     parser.add_argument("--drawn-metrics", required=True,
                         help="metrics JSON to write for the drawn digits")
+    parser.add_argument("--nodigit-metrics", required=True,
+                        help="metrics JSON to write for the drawings that are no digit")
     args = parser.parse_args()
     runtime = RUNTIMES[args.runtime]
     settings = params.load(args.runtime, runtime.params)
@@ -39,14 +46,18 @@ def main() -> None:
     images, labels = load_split(args.data, "t10k", checksums)
     predict = partial(runtime.predict, args.model)
     metrics = check_against_keras(
-        runtime.title, args.model, predict(to_model_input(images)), labels, args.reference,
+        runtime.title, args.model,
+        predict(to_model_input(np.concatenate([images, load_nondigits(args.nondigits, "test")]))),
+        labels, args.reference,
         minimum=settings.required_agreement,
         fix=f"pick another {args.runtime}.quantization, or `dvc repro -s {args.runtime}-convert` "
             "if the model is stale")
     with atomic_output(args.metrics) as tmp:
-        summary = {"accuracy": metrics["accuracy"], "agreement": metrics["agreement"],
+        summary = {**{key: metrics[key] for key in ("accuracy", "agreement", "ece", "flagged")},
                    "size_bytes": size_bytes(args.model), "model_version": model_version(args.model)}
         tmp.write_text(json.dumps(summary, indent=2) + "\n")
+    write_nodigit_metrics(metrics["nondigits_flagged"], args.nodigit_metrics,
+                          agreement=metrics["nondigits_agreement"])
     write_drawn_metrics(runtime.title, predict, args.drawn, args.kept, args.drawn_metrics)
 
 

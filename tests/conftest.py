@@ -156,6 +156,31 @@ def stand_in_drawn_digits(workdir: Path) -> None:
     (drawn / "train-index-idx1-ubyte").write_bytes(encode_idx(np.zeros(0, np.int32)))
 
 
+def stand_in_nondigits(workdir: Path, count: int = 8) -> None:
+    """workdir/nondigits: `count` drawings of random ink in each part, where draw-nondigits'
+    drawings go, for tests of stages that only pass them through."""
+    (workdir / "nondigits").mkdir(exist_ok=True)
+    rng = np.random.default_rng(0)
+    for part in ("train", "validation", "test"):
+        images = rng.integers(0, 256, (count, MNIST_SIZE, MNIST_SIZE), dtype=np.uint8)
+        (workdir / "nondigits" / f"{part}-images-idx3-ubyte").write_bytes(encode_idx(images))
+
+
+def deployed(cnn, not_a_digit: float = 0.01):
+    """A CNN (build_model's) as calibrate deploys it: probabilities at temperature 1, and a
+    not-a-digit output that is always `not_a_digit`."""
+    import keras
+
+    from digits.training.notdigit import deployable, feature_tensor
+
+    width = feature_tensor(cnn).shape[-1]
+    head = keras.Sequential([keras.Input((width,)),
+                             keras.layers.Dense(1, activation="sigmoid", name="not_a_digit")])
+    head.layers[0].set_weights([np.zeros((width, 1)),
+                                np.array([np.log(not_a_digit / (1 - not_a_digit))])])
+    return deployable(cnn, 1.0, head)
+
+
 def png_claiming(width: int, height: int, rows: int) -> bytes:
     """A greyscale PNG that declares width x height pixels but holds only `rows` rows (black)."""
     def chunk(kind: bytes, data: bytes) -> bytes:

@@ -11,12 +11,13 @@ import pytest
 import yaml
 from ai_edge_litert.interpreter import Interpreter
 
+from digits.core.dataset import NUM_CLASSES, OUTPUTS
 from digits.core.params import ModelParams
 from digits.data.kept import read_drawn
 from digits.deploy.artifacts import model_version
 from digits.deploy.export import convert_to_tflite
 from digits.training.model import build_model
-from tests.conftest import REPO
+from tests.conftest import REPO, deployed
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -129,7 +130,7 @@ def run_like_the_app(path) -> np.ndarray:
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     size = int(kotlin_constant("Preprocessor.kt", "MNIST_SIZE"))
     assert source["shape"].tolist() == [1, size, size, 1]
-    assert target["shape"].tolist() == [1, 10]
+    assert target["shape"].tolist() == [1, OUTPUTS]
     assert source["dtype"] in (np.float32, np.int8) and target["dtype"] in (np.float32, np.int8)
 
     image = np.array(SEVEN["expected"], dtype=np.float32).reshape(source["shape"])
@@ -143,9 +144,9 @@ def run_like_the_app(path) -> np.ndarray:
         scale, zero_point = target["quantization"]
         probabilities = (probabilities - zero_point) * scale
 
-    assert probabilities.shape == (10,)
+    assert probabilities.shape == (OUTPUTS,)
     assert np.all(probabilities >= 0)
-    assert probabilities.sum() == pytest.approx(1.0, abs=0.02)  # int8 steps are 1/256
+    assert probabilities[:NUM_CLASSES].sum() == pytest.approx(1.0, abs=0.02)  # int8: 1/256 steps
     return probabilities
 
 
@@ -163,7 +164,8 @@ def test_what_tflite_convert_writes_takes_the_apps_input(tmp_path, quantization)
     """Also on a clean clone, where the pipeline's model is not there: the converter's
     output, float, with int8 weights (the default) or full-integer, accepts the app's input
     and returns probabilities."""
-    model = build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8, dropout=0.0))
+    model = deployed(build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8,
+                                             dropout=0.0)))
     calibration = np.random.default_rng(0).random((16, 28, 28, 1)).astype(np.float32)
     path = tmp_path / "digits.tflite"
     path.write_bytes(convert_to_tflite(model, quantization, calibration))

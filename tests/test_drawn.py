@@ -118,17 +118,18 @@ def test_drawn_metrics_measure_the_kept_digits_only_when_there_are_some(tmp_path
     for part in ("train", "check"):
         write_set(tmp_path / "kept", part, images[:0], np.zeros(0, np.uint8))
 
-    def predict(inputs):
-        return np.eye(10)[np.round(inputs[:, 0, 0, 0] * 255).astype(int)]
+    def predict(inputs):  # sure of each digit, and that it is one
+        return np.eye(11)[np.round(inputs[:, 0, 0, 0] * 255).astype(int)]
 
-    assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {"accuracy": 0.75}
+    # right on 3 of 4 at 100% confidence: a calibration error of 0.25
+    drawn = {"accuracy": 0.75, "ece": 0.25, "flagged": 0.0}
+    assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == drawn
     write_set(tmp_path / "kept", "train", images[2:], np.array([2, 3], np.uint8))
     assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {
-        "accuracy": 0.75, "kept_check_digits": 0, "kept_train_digits": 2}
+        **drawn, "kept_check_digits": 0, "kept_train_digits": 2}
     write_set(tmp_path / "kept", "check", images[:2], np.array([5, 1], np.uint8))
     assert drawn_metrics(predict, tmp_path / "drawn", tmp_path / "kept") == {
-        "accuracy": 0.75, "kept_check_accuracy": 0.5, "kept_check_digits": 2,
-        "kept_train_digits": 2}
+        **drawn, "kept_check_accuracy": 0.5, "kept_check_digits": 2, "kept_train_digits": 2}
 
 
 
@@ -235,7 +236,7 @@ def test_kept_digits_the_model_surely_reads_otherwise_are_reported_with_their_id
 
 
 def test_with_no_kept_digits_training_takes_the_digits_as_they_were(tmp_path):
-    from stages.train import with_kept
+    from digits.training.sets import with_kept
 
     images = np.arange(3 * 784).reshape(3, 28, 28).astype(np.uint8)
     labels = np.array([1, 2, 3], np.uint8)

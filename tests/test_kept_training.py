@@ -58,7 +58,7 @@ def test_a_writer_s_corrections_teach_the_next_model(tiny_pipeline, tmp_path):
 
     edit_params(repo, "kept", repeats=0)  # kept and measured, not trained on
     result = run(repo, "dvc", "repro", "evaluate")
-    assert stages_run(result.stdout) == ["collect-kept", "train", "evaluate"]
+    assert stages_run(result.stdout) == ["collect-kept", "train", "calibrate", "evaluate"]
     mnist_before, before = figures(repo)
     edit_params(repo, "kept", repeats=10)
     result = run(repo, "dvc", "repro")

@@ -38,26 +38,34 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
 
     metrics = json.loads(run(repo, "dvc", "metrics", "show", "--json").stdout)
     by_file = {path: entry["data"] for path, entry in next(iter(metrics.values()))["data"].items()}
-    assert set(by_file) == {f"reports/metrics/{name}.json"
-                            for name in ("train", "keras", "tfjs", "tflite", "web", "drawn/keras",
-                                         "drawn/tfjs", "drawn/tflite")}
+    assert set(by_file) == {f"reports/metrics/{part}{name}.json"
+                            for part in ("", "drawn/", "nodigit/") for name in RUNTIMES} | {
+        "reports/metrics/train.json", "reports/metrics/web.json"}
     keras_figures = by_file["reports/metrics/keras.json"]
-    assert set(keras_figures) == {"accuracy", "loss", "size_bytes"}
+    assert set(keras_figures) == {"accuracy", "ece", "flagged", "size_bytes"}
+    assert 0 <= keras_figures["ece"] <= 1 and 0 <= keras_figures["flagged"] <= 1
     assert keras_figures["size_bytes"] == (repo / "models" / "model.keras").stat().st_size
-    assert by_file["reports/metrics/train.json"]["train_seconds"] > 0
+    assert by_file["reports/metrics/train.json"]["seconds"] > 0
     for runtime, artifact in (("tfjs", repo / "web/model"),
                               ("tflite", repo / "android/app/src/main/assets/digits.tflite")):
         parity = by_file[f"reports/metrics/{runtime}.json"]
-        assert set(parity) == {"accuracy", "agreement", "size_bytes", "model_version"}
+        assert set(parity) == {"accuracy", "agreement", "ece", "flagged", "size_bytes",
+                               "model_version"}
         assert parity["model_version"] == model_version(artifact)
         assert parity["agreement"] == 1.0
         assert parity["accuracy"] == keras_figures["accuracy"]
+        assert parity["flagged"] == keras_figures["flagged"]
+        assert parity["ece"] == pytest.approx(keras_figures["ece"], abs=1e-4)
+        nondigits = by_file[f"reports/metrics/nodigit/{runtime}.json"]
+        assert nondigits == {"accuracy": by_file["reports/metrics/nodigit/keras.json"]["accuracy"],
+                             "agreement": 1.0}
         files = list(artifact.iterdir()) if artifact.is_dir() else [artifact]
         assert parity["size_bytes"] == sum(file.stat().st_size for file in files)
 
     drawn = [by_file[f"reports/metrics/drawn/{runtime}.json"] for runtime in RUNTIMES]
-    assert all(set(figures) == {"accuracy"} for figures in drawn)  # no kept digits yet
+    assert all(set(figures) == {"accuracy", "ece", "flagged"} for figures in drawn)  # none kept
     assert drawn[0]["accuracy"] == drawn[1]["accuracy"] == drawn[2]["accuracy"]
+    assert drawn[0]["flagged"] == drawn[1]["flagged"] == drawn[2]["flagged"]
 
     site = by_file["reports/metrics/web.json"]
     assert site["model_version"] == by_file["reports/metrics/tfjs.json"]["model_version"]
@@ -80,8 +88,9 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
 def test_the_default_metrics_table_fits_120_columns(repo):
     table = run(repo, "dvc", "metrics", "show").stdout
     rows = table.strip().splitlines()
-    # a header, then train, Keras, TF.js, LiteRT and the site, and the drawn digits' three
-    assert len(rows) == 9, table
+    # a header, then train, the site, and Keras, TF.js and LiteRT on MNIST, drawn digits and
+    # drawings that are no digit
+    assert len(rows) == 12, table
     assert max(len(row) for row in rows) <= 120, table
 
 
@@ -104,8 +113,11 @@ def test_a_second_repro_has_nothing_to_do(repo):
     # restyling the drawn digits draws them again without tracing them again; then whatever
     # reads the drawn digits, as above
     ("drawn.seed", 1, ["draw-mnist"]),
-    ("drawn.pen_width", [0.08, 0.1], ["draw-mnist"]),
+    ("drawn.pen_width", [0.08, 0.1], ["draw-mnist", "draw-nondigits"]),
     ("train.drawn_fraction", 0.5, ["trace-mnist", "train"]),
+    # the non-digits and the not-a-digit output: no retraining of the CNN
+    ("nondigits.test", 40, ["draw-nondigits"]),
+    ("calibrate.hidden_units", 16, ["calibrate"]),
 ])
 def test_a_param_reruns_only_the_stages_that_read_it(repo, param, value, expected):
     section, key = param.split(".")

@@ -11,7 +11,7 @@ from digits.core.params import ModelParams
 from digits.deploy.export import convert_to_tflite
 from digits.drawing.preprocess import preprocess_grey
 from digits.training.model import build_model
-from tests.conftest import REPO, run_stage
+from tests.conftest import REPO, deployed, run_stage
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -20,13 +20,20 @@ def predict(*args: str) -> subprocess.CompletedProcess:
     return run_stage(REPO, "tools.predict", *args, check=False)
 
 
+def tiny_reader(path: Path, not_a_digit: float) -> keras.Model:
+    """A deployed model (an untrained tiny CNN) whose not-a-digit output is always
+    `not_a_digit`; saved to `path`."""
+    keras.utils.set_random_seed(0)
+    model = deployed(build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8,
+                                             dropout=0.0)), not_a_digit)
+    model.save(path)
+    return model
+
+
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> tuple[Path, object]:
-    model = build_model(ModelParams(conv_filters=[4], kernel_sizes=[3], dense_units=8,
-                                    dropout=0.0))
     path = tmp_path_factory.mktemp("model") / "tiny.keras"
-    model.save(path)
-    return path, model
+    return path, tiny_reader(path, not_a_digit=0.01)
 
 
 def draw_seven(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
@@ -62,8 +69,8 @@ def test_reads_with_the_android_model_in_litert_without_tensorflow(tmp_path, tin
                             cwd=REPO, capture_output=True, text=True, check=True)
     line, imported = result.stdout.strip().splitlines()
     assert imported == "False False" and result.stderr == ""
-    printed = [float(item.split(":")[1]) for item in line.split("  (")[1].strip(")").split()]
-    assert int(line.split(": ")[1].split()[0]) == expected.argmax()
+    printed = [float(item.split(":")[-1]) for item in line.split("  (")[1].strip(")").split("  ")]
+    assert int(line.split(": ")[1].split()[0]) == expected[:10].argmax()
     np.testing.assert_allclose(printed, expected, atol=0.02)  # int8 weights
 
 
@@ -92,9 +99,21 @@ def test_prints_the_digit_and_confidences_of_preprocessed_images(tmp_path, tiny_
         name, rest = line.split(": ", 1)
         digit, confidences = rest.split("  ", 1)
         assert name == str(path)
-        assert int(digit) == probabilities.argmax()
-        printed = [float(item.split(":")[1]) for item in confidences.strip("()").split()]
+        assert int(digit) == probabilities[:10].argmax()
+        printed = [float(item.split(":")[-1]) for item in confidences.strip("()").split("  ")]
         np.testing.assert_allclose(printed, probabilities, atol=6e-4)
+
+
+def test_a_picture_the_model_calls_no_digit_prints_not_a_digit(tmp_path):
+    model = tmp_path / "unsure.keras"
+    tiny_reader(model, not_a_digit=0.9)
+    picture = tmp_path / "scribble.png"
+    draw_seven(picture, (40, 40), "L")
+    result = predict(str(picture), "--model", str(model))
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip()
+    assert line.startswith(f"{picture}: not a digit  (0:")
+    assert line.endswith("  not a digit:0.900)")
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -122,8 +141,8 @@ def test_a_missing_model_says_how_to_restore_it(tmp_path):
     result = predict(str(path), "--model", str(absent))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        f"error: model {absent} is missing; fix: `dvc checkout --force {absent}` restores the "
-        "trained one (`dvc repro train` builds it)")
+        f"error: model {absent} is missing; fix: `dvc checkout --force {absent}` restores it "
+        "(`dvc repro calibrate` builds it)")
 
 
 def test_a_model_for_other_pictures_fails_in_one_line(tmp_path):
@@ -136,5 +155,5 @@ def test_a_model_for_other_pictures_fails_in_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: model {other} maps input (None, 32, 32, 3) to output (None, 10), not a 28x28x1 "
-        f"digit to 10 probabilities; fix: `dvc checkout --force {other}` restores the trained one "
-        "(`dvc repro train` builds it)"]
+        f"digit to 11 values; fix: `dvc checkout --force {other}` restores it "
+        "(`dvc repro calibrate` builds it)"]

@@ -48,6 +48,8 @@ DAMAGE = [
      "(or `dvc repro -s -f draw-mnist` if the cache lacks it)"),
     ("data/drawn/kept/check-labels-idx1-ubyte", truncate, "verify@tflite",
      "(or `dvc repro -s -f collect-kept` if the cache lacks it)"),
+    ("data/drawn/nondigits/test-images-idx3-ubyte", truncate, "evaluate",
+     "(or `dvc repro -s -f draw-nondigits` if the cache lacks it)"),
     ("models/model.keras", truncate, "evaluate", "is damaged (not a complete .keras archive)"),
     (TFLITE, truncate, "verify@tflite", "LiteRT cannot load"),
     ("web/model/model.json", corrupt_model_json, "verify@tfjs", "TF.js could not run"),
@@ -84,7 +86,7 @@ def test_the_fix_an_error_names_repairs_it_and_nothing_upstream_reruns(repo, pat
 
 # Every stage that reads MNIST under the committed params (tflite-convert reads it only to
 # calibrate int8).
-MNIST_READERS = ["trace-mnist", "train", "evaluate", "verify@tfjs", "verify@tflite"]
+MNIST_READERS = ["trace-mnist", "train", "calibrate", "evaluate", "verify@tfjs", "verify@tflite"]
 
 
 @pytest.mark.parametrize("stage", MNIST_READERS)

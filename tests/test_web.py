@@ -24,11 +24,19 @@ from digits.core.idx import encode_idx
 from digits.data.kept import read_drawn
 from digits.deploy.artifacts import model_version
 from digits.deploy.export import convert_to_tfjs
+from digits.drawing.nondigits import SHAPES, draw_nondigit
 from digits.drawing.preprocess import PEN_WIDTH, preprocess_grey, preprocess_ink
 from digits.drawing.rendering import draw_strokes
 from digits.drawing.tracing import pen_strokes
 from digits.training.model import build_model, load_model
-from tests.conftest import REPO, edit_params, png_claiming, run_stage, stand_in_drawn_digits
+from tests.conftest import (
+    REPO,
+    deployed,
+    edit_params,
+    png_claiming,
+    run_stage,
+    stand_in_drawn_digits,
+)
 from tools.predict import read_grey
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -37,16 +45,21 @@ WEB = REPO / "web"
 ARTIFACTS = REPO / "test-artifacts"
 MNIST = REPO / "data" / "mnist"  # the download stage's output; `make test` makes it first
 DRAWN_DIGITS = 100
+NOT_SURE_TEXT = "Not sure: that does not look like a digit. Draw a digit, 0 to 9."
 # A third of MNIST's training set, one epoch: 26 s of training, and 98 of the 100 drawn
 # digits below read right (all 60,000: 75 s and 99).
 TRAINING_DIGITS = 20_000
+# Drawings that are no digit, to train the page's model to say "not sure" (a tenth of the
+# pipeline's)
+NONDIGITS = {"train": 1200, "validation": 200, "test": 200}
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> Path:
     """A working directory holding real MNIST in data/ and, in tfjs/, a model trained on it
     and converted as the pipeline does. It is the seed preset for one epoch on the first
-    TRAINING_DIGITS training digits: the page is under test here, not the model."""
+    TRAINING_DIGITS training digits, and its not-a-digit output learns from NONDIGITS: the page
+    is under test here, not the model."""
     workdir = tmp_path_factory.mktemp("web")
     shutil.copy(REPO / "params.yaml", workdir / "params.yaml")
     edit_params(workdir, "model", preset="seed")
@@ -63,8 +76,12 @@ def trained(tmp_path_factory) -> Path:
         checksums[name] = hashlib.sha256(content).hexdigest()
     edit_params(workdir, "download", files=checksums)
     stand_in_drawn_digits(workdir)
+    edit_params(workdir, "nondigits", **NONDIGITS)
+    run_stage(workdir, "draw_nondigits", "--out", "nondigits")
     run_stage(workdir, "train", "--data", "data", "--drawn", "drawn", "--kept", "kept",
-              "--model", "model.keras", "--live", "live", "--metrics", "train.json")
+              "--model", "cnn.keras", "--live", "live", "--metrics", "train.json")
+    run_stage(workdir, "calibrate", "--cnn", "cnn.keras", "--data", "data", "--drawn", "drawn",
+              "--kept", "kept", "--nondigits", "nondigits", "--model", "model.keras")
     run_stage(workdir, "convert", "tfjs", "--model", "model.keras", "--out", "tfjs")
     build_site(workdir, "tfjs", "site")
     return workdir
@@ -128,9 +145,9 @@ def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
     (tmp_path / "strokes.json").write_text(json.dumps(digits))
     drawn = drive("draw", url, str(tmp_path / "strokes.json"))
     assert drawn["problems"] == []
-    read = [int(page["digit"]) for page in drawn["read"]]
+    read = [page["digit"] for page in drawn["read"]]  # "?": not sure it is a digit
     wrong = [(i, int(label), digit) for i, (label, digit)
-             in enumerate(zip(labels[:DRAWN_DIGITS], read, strict=True)) if label != digit]
+             in enumerate(zip(labels[:DRAWN_DIGITS], read, strict=True)) if str(label) != digit]
     accuracy = 1 - len(wrong) / DRAWN_DIGITS
     print(f"drawn MNIST test digits read right: {accuracy:.0%}; wrong (index, label, read): "
           f"{wrong}")
@@ -144,6 +161,32 @@ def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
     # through its own junction (stem, then loop); the next digit's largest is 0.018.
     assert np.max(gaps) < 0.08 and np.mean(gaps) < 0.002
     assert accuracy >= 0.95, f"{len(wrong)} of {DRAWN_DIGITS} misread: {wrong}"
+
+
+def in_pad(strokes: list, low: float = 0.2, high: float = 0.8) -> list:
+    """Strokes in a unit field moved into the middle of the pad (fractions low..high)."""
+    return [[[low + (high - low) * x, low + (high - low) * y] for x, y in stroke]
+            for stroke in strokes]
+
+
+def test_a_scribble_and_a_letter_get_not_sure_and_a_correction_still_keeps_one(site, tmp_path):
+    _, url = site
+    scribble = draw_nondigit("scribble", np.random.default_rng(3))
+    drawings = [in_pad(scribble), in_pad(SHAPES["W"])]
+    exported = tmp_path / "export.json"
+    seen = drive("unsure", url, json.dumps({"drawings": drawings, "exportPath": str(exported),
+                                            "keepAs": 8}))
+    assert seen["problems"] == []
+    for page in seen["read"]:
+        assert page["summary"] == NOT_SURE_TEXT
+        assert page["digit"] == "?"  # no big digit
+        assert page["unsure"] == "true"
+        shown = [int(value.rstrip("%")) for value in page["bars"]]
+        assert len(shown) == 10 and 95 <= sum(shown) <= 105  # the probabilities stay on show
+    assert seen["kept"] == "1 drawing kept on this device"
+    assert seen["summary"] == "Kept as an 8."
+    [record] = json.loads(exported.read_text())["digits"]
+    assert (record["label"], record["read"]) == (8, None)  # kept as an 8; it read no digit
 
 
 def test_undo_clear_and_the_empty_pad(site):
@@ -208,7 +251,7 @@ def test_a_broken_model_shows_a_readable_error(site, broken):
     assert page["state"] == "error"
     if broken == "another shape":
         assert page["error"].startswith("The model at broken/model.json does not map a 28x28x1 "
-                                        "digit to 10 probabilities (it takes [32,32,3]).")
+                                        "digit to 11 outputs (it takes [32,32,3]).")
     else:
         assert page["error"].startswith("The model could not be loaded from broken/model.json.")
     assert page["error"].endswith("`dvc checkout --force web/dist` restores it.)")
@@ -270,7 +313,8 @@ def test_the_site_works_offline_after_one_visit_and_takes_a_new_model_when_onlin
     and version and reads with the new model."""
     root, url = site
     keras.utils.set_random_seed(1)
-    other = build_model(params.load("model", params.ModelSection, trained / "params.yaml").chosen)
+    other = deployed(build_model(params.load("model", params.ModelSection,
+                                             trained / "params.yaml").chosen))
     convert_to_tfjs(other, tmp_path / "other-model", "none")
     first_version = json.loads((trained / "site.json").read_text())["model_version"]
     other_version = build_site(tmp_path, "other-model", "other-site", release="v2.0.0")

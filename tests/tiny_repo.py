@@ -17,8 +17,9 @@ from filelock import FileLock
 from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
-DATA_STAGES = ["download", "trace-mnist", "draw-mnist", "collect-kept"]
-MODEL_STAGES = ["train", "evaluate", "tfjs-convert", "tflite-convert", "verify@tfjs",
+TINY_NONDIGITS = {"train": 64, "validation": 16, "test": 32}
+DATA_STAGES = ["download", "trace-mnist", "draw-mnist", "draw-nondigits", "collect-kept"]
+MODEL_STAGES = ["train", "calibrate", "evaluate", "tfjs-convert", "tflite-convert", "verify@tfjs",
                 "verify@tflite", "web-build"]
 ALL_STAGES = DATA_STAGES + MODEL_STAGES
 
@@ -68,6 +69,8 @@ def make_tiny_repo(root: Path) -> Path:
     params["download"]["mirrors"] = [str(root / "no-such-mirror")]  # only $MNIST_MIRROR works
     params["model"] = tiny_model_section()
     params["train"].update(TINY_TRAIN)
+    params["nondigits"].update(TINY_NONDIGITS)
+    params["calibrate"]["epochs"] = 2
     # A barely trained tiny model's near-uniform outputs would let any quantization flip its
     # top digit; the quantized conversions have their own tests (test_convert.py).
     params["tfjs"]["quantization"] = "none"

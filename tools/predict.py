@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from digits.core.dataset import NOT_A_DIGIT, NUM_CLASSES
 from digits.core.errors import PipelineError, run
 from digits.deploy.litert import predict_litert
+from digits.deploy.scores import flagged, reads
 from digits.drawing.preprocess import MAX_PIXELS, NoInkError, grey_from_rgba, preprocess_grey
 
 ANDROID_MODEL = "android/app/src/main/assets/digits.tflite"
@@ -76,16 +78,18 @@ def main() -> None:
         # TensorFlow loads slowly: only once the inputs are good.
         from digits.training.model import load_model
 
-        probabilities = load_model(args.model).predict(images, verbose=0)
+        outputs = load_model(args.model).predict(images, verbose=0)
     else:
         if not Path(args.model).is_file():
             raise PipelineError(f"model {args.model} is missing; fix: `dvc checkout --force "
                                 f"{args.model}` restores it (`dvc repro tflite-convert` "
                                 "builds it)")
-        probabilities = predict_litert(args.model, images)
-    for path, row in zip(args.images, probabilities, strict=True):
-        confidences = "  ".join(f"{digit}:{p:.3f}" for digit, p in enumerate(row))
-        print(f"{path}: {row.argmax()}  ({confidences})")
+        outputs = predict_litert(args.model, images)
+    for path, row, no_digit, read in zip(args.images, outputs, flagged(outputs), reads(outputs),
+                                         strict=True):
+        confidences = "  ".join(f"{digit}:{p:.3f}" for digit, p in enumerate(row[:NUM_CLASSES]))
+        answer = "not a digit" if no_digit else str(read)
+        print(f"{path}: {answer}  ({confidences}  not a digit:{row[NOT_A_DIGIT]:.3f})")
 
 
 if __name__ == "__main__":

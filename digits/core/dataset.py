@@ -11,6 +11,12 @@ from digits.core.idx import IdxError, parse_idx
 
 MNIST_SIZE = 28  # the side of an MNIST image in pixels: the model's input is MNIST_SIZE^2
 NUM_CLASSES = 10
+# The deployed model's outputs: the ten digits' probabilities, then at NOT_A_DIGIT the
+# probability that the drawing is no digit at all; at NOT_A_DIGIT_AT or above (more likely no
+# digit than a digit) the apps say "not sure" instead of naming a digit.
+NOT_A_DIGIT = NUM_CLASSES
+OUTPUTS = NUM_CLASSES + 1
+NOT_A_DIGIT_AT = 0.5
 SPLITS = ("train", "t10k")
 BATCH = 1000  # images per inference call, in every runtime
 
@@ -96,3 +102,13 @@ def calibration_set(data_dir: str | Path, count: int, checksums: Mapping[str, st
 def to_model_input(images: np.ndarray) -> np.ndarray:
     """uint8 images (n, 28, 28) -> float32 (n, 28, 28, 1) in [0, 1], what the model reads."""
     return (images.astype(np.float32) / 255.0)[..., np.newaxis]
+
+
+def load_nondigits(directory: str | Path, part: str) -> np.ndarray:
+    """uint8 images (n, 28, 28) of the drawings that are no digit in one part (train,
+    validation or test) of what draw-nondigits wrote into `directory`."""
+    images = read_idx(Path(directory) / f"{part}-images-idx3-ubyte", "draw-nondigits")
+    if images.ndim != 3:
+        raise PipelineError(f"{directory}: {part} images have shape {images.shape}, not (n, 28, "
+                            f"28); fix: {_restore(directory, 'draw-nondigits')}")
+    return images

@@ -171,6 +171,21 @@ class DrawnParams(Section):
     speed: _range(gt=0, le=1)
 
 
+class NondigitParams(Section):
+    """How many drawings that are no digit draw-nondigits draws into each part, and its seed."""
+
+    seed: int
+    train: PositiveInt
+    validation: PositiveInt
+    test: PositiveInt
+
+
+class CalibrateParams(Section):
+    seed: int  # of the not-a-digit output's initialisation and shuffling
+    hidden_units: PositiveInt  # of the not-a-digit output's hidden layer
+    epochs: PositiveInt  # over the digits and the non-digits
+
+
 class TrainParams(Section):
     seed: int
     epochs: PositiveInt

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from digits.core.dataset import BATCH, NUM_CLASSES
+from digits.core.dataset import BATCH, OUTPUTS
 from digits.core.errors import PipelineError
 from digits.core.native_logs import quiet_native_logs
 
@@ -25,15 +25,15 @@ def litert_interpreter(model_path: str | Path) -> Interpreter:
 
 
 def predict_litert(model_path: str | Path, images: np.ndarray) -> np.ndarray:
-    """Probabilities from LiteRT, quantizing the input and dequantizing the output with the
+    """Outputs (n, 11) from LiteRT, quantizing the input and dequantizing the output with the
     scale and zero point stored in the model."""
     interpreter = litert_interpreter(model_path)
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     takes, gives = (tuple(source["shape"][1:].tolist()), tuple(target["shape"][1:].tolist()))
-    if takes != images.shape[1:] or gives != (NUM_CLASSES,):
+    if takes != images.shape[1:] or gives != (OUTPUTS,):
         raise PipelineError(f"{model_path} maps input {takes} to output {gives}, not a "
-                            f"{'x'.join(map(str, images.shape[1:]))} digit to {NUM_CLASSES} "
-                            f"probabilities; fix: `dvc checkout --force {model_path}`")
+                            f"{'x'.join(map(str, images.shape[1:]))} digit to {OUTPUTS} "
+                            f"values; fix: `dvc checkout --force {model_path}`")
     in_scale, in_zero = source["quantization"]
     out_scale, out_zero = target["quantization"]
     results = []

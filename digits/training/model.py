@@ -8,7 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from digits.core.dataset import BATCH, MNIST_SIZE, NUM_CLASSES
+from digits.core.dataset import BATCH, MNIST_SIZE, NUM_CLASSES, OUTPUTS
 from digits.core.errors import PipelineError
 from digits.core.params import Augmentation, ModelParams, TrainParams
 
@@ -19,21 +19,24 @@ _FIXED_DATE_SAVED = "1980-01-01@00:00:00"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _activated(x: keras.KerasTensor, layer: keras.layers.Layer, batch_norm: bool):
-    """layer -> (batch norm) -> ReLU; with batch norm the layer's own bias is redundant."""
+def _activated(x: keras.KerasTensor, layer: keras.layers.Layer, batch_norm: bool,
+               name: str | None = None):
+    """layer -> (batch norm) -> ReLU (`name`d); with batch norm the layer's own bias is
+    redundant."""
     x = layer(x)
     if batch_norm:
         x = keras.layers.BatchNormalization()(x)
-    return keras.layers.ReLU()(x)
+    return keras.layers.ReLU(name=name)(x)
 
 
 def build_model(params: ModelParams) -> keras.Model:
-    """The deployable CNN: the image less `crop` pixels on each side, convolution blocks,
-    each ending in 2x2 max pooling or a stride-2 convolution, then dropout, a dense layer,
-    dropout and a softmax over the ten digits."""
+    """The CNN: the image less `crop` pixels on each side, convolution blocks, each ending in
+    2x2 max pooling or a stride-2 convolution (its output named `block<n>`), then dropout, a
+    dense layer (`features`), dropout and a softmax over the ten digits."""
     inputs = keras.Input(INPUT_SHAPE, name="image")
     x = keras.layers.Cropping2D(params.crop)(inputs) if params.crop else inputs
-    for filters, kernel_size in zip(params.conv_filters, params.kernel_sizes, strict=True):
+    blocks = zip(params.conv_filters, params.kernel_sizes, strict=True)
+    for number, (filters, kernel_size) in enumerate(blocks, start=1):
         for _ in range(params.convs_per_block):
             conv = keras.layers.Conv2D(filters, kernel_size, padding=params.padding,
                                        use_bias=not params.batch_norm)
@@ -41,13 +44,13 @@ def build_model(params: ModelParams) -> keras.Model:
         if params.downsample == "strided":
             conv = keras.layers.Conv2D(filters, kernel_size, strides=2, padding="same",
                                        use_bias=not params.batch_norm)
-            x = _activated(x, conv, params.batch_norm)
+            x = _activated(x, conv, params.batch_norm, name=f"block{number}")
         else:
-            x = keras.layers.MaxPooling2D()(x)
+            x = keras.layers.MaxPooling2D(name=f"block{number}")(x)
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dropout(params.dropout)(x)
     dense = keras.layers.Dense(params.dense_units, use_bias=not params.batch_norm)
-    x = _activated(x, dense, params.batch_norm)
+    x = _activated(x, dense, params.batch_norm, name="features")
     x = keras.layers.Dropout(params.dropout)(x)
     outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_cnn")
@@ -165,10 +168,12 @@ def save_model(model: keras.Model, path: str | os.PathLike) -> None:
             archive.writestr(fixed, data)
 
 
-def load_model(path: str | Path) -> keras.Model:
-    """Load a .keras model that reads a 28x28 greyscale digit and gives 10 probabilities, or
-    raise a PipelineError saying what is wrong and how to restore the trained one."""
-    fix = (f"fix: `dvc checkout --force {path}` restores the trained one (`dvc repro train` "
+def load_model(path: str | Path, outputs: int = OUTPUTS, made_by: str = "calibrate"
+               ) -> keras.Model:
+    """Load a .keras model that reads a 28x28 greyscale digit and gives `outputs` values (the
+    deployed model's: ten digits' probabilities and not-a-digit's; the CNN's: the ten), or raise
+    a PipelineError saying what is wrong and how to restore the one the stage `made_by` made."""
+    fix = (f"fix: `dvc checkout --force {path}` restores it (`dvc repro {made_by}` "
            "builds it)")
     if not Path(path).is_file():
         raise PipelineError(f"model {path} is missing; {fix}")
@@ -179,15 +184,15 @@ def load_model(path: str | Path) -> keras.Model:
     except Exception as error:  # a damaged archive surfaces as many exception types
         raise PipelineError(f"cannot load model {path} ({type(error).__name__}: {error}); "
                             f"{fix}") from None
-    expected_input, expected_output = (None, *INPUT_SHAPE), (None, NUM_CLASSES)
-    inputs, outputs = getattr(model, "input_shape", None), getattr(model, "output_shape", None)
-    if tuple(inputs or ()) != expected_input or tuple(outputs or ()) != expected_output:
-        raise PipelineError(f"model {path} maps input {inputs} to output {outputs}, not a "
-                            f"{MNIST_SIZE}x{MNIST_SIZE}x1 digit to {NUM_CLASSES} probabilities; "
-                            f"{fix}")
+    expected_input, expected_output = (None, *INPUT_SHAPE), (None, outputs)
+    inputs, given = getattr(model, "input_shape", None), getattr(model, "output_shape", None)
+    if tuple(inputs or ()) != expected_input or tuple(given or ()) != expected_output:
+        raise PipelineError(f"model {path} maps input {inputs} to output {given}, not a "
+                            f"{MNIST_SIZE}x{MNIST_SIZE}x1 digit to {outputs} values; {fix}")
     return model
 
 
 def predict_keras(model: keras.Model, images: np.ndarray) -> np.ndarray:
-    """Probabilities (n, 10) from a loaded Keras model for float32 images (n, 28, 28, 1)."""
+    """Outputs (n, 11) from the deployed Keras model (or (n, 10) from the CNN) for float32
+    images (n, 28, 28, 1)."""
     return model.predict(images, batch_size=BATCH, verbose=0)

@@ -9,7 +9,7 @@ import { createKept } from './kept.js';
 import { livePredictions, loadModel, predict } from './model.js';
 import { createPad } from './pad.js';
 import { createPictureReader, listenForPictures } from './pictures.js';
-import { createResults } from './results.js';
+import { aDigit, createResults } from './results.js';
 
 const SHIPPED_MODEL = 'model/model.json';
 const MODEL_URL = new URLSearchParams(location.search).get('model') ?? SHIPPED_MODEL;
@@ -69,7 +69,7 @@ function start() {
     const shown = results.shown();
     if (!shown || !await kept.keep(shown, digit)) return;
     pad.clear();
-    results.tell(`Kept as a ${digit}.`);
+    results.tell(`Kept as ${aDigit(digit)}.`);
     results.showEmpty();
     await kept.show();
   }

@@ -4,6 +4,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_SIZE } from '../preprocess.js';
 
+// The model's outputs: the ten digits' probabilities, then the probability that the drawing is
+// no digit; at NOT_A_DIGIT_AT or above the page says "not sure" (digits/core/dataset.py).
+const DIGITS = 10;
+export const NOT_A_DIGIT_AT = 0.5;
+
 // Live predictions while drawing: at most one in flight and one start per this gap.
 const PREDICTION_GAP_MS = 50;
 
@@ -86,17 +91,17 @@ export async function loadModel(url, { version, backend, progress }) {
         + 'it.)');
     });
   // The first run allocates and compiles; do it now so the first digit reads at full speed.
-  // It also shows whether the model reads the page's 28x28 input and gives ten probabilities.
+  // It also shows whether the model reads the page's 28x28 input and gives eleven outputs.
   let warmUp = null;
   try {
     warmUp = tf.tidy(() => model.predict(tf.zeros([1, MNIST_SIZE, MNIST_SIZE, 1])));
   } catch (error) {
     console.warn(error.message);
   }
-  if (`${warmUp?.shape}` !== '1,10') {
+  if (`${warmUp?.shape}` !== `1,${DIGITS + 1}`) {
     warmUp?.dispose();
     throw new Error(`The model at ${url} does not map a ${MNIST_SIZE}x${MNIST_SIZE}x1 `
-      + `digit to 10 probabilities (it takes [${model.inputs[0]?.shape?.slice(1)}]). (Deploy `
+      + `digit to ${DIGITS + 1} outputs (it takes [${model.inputs[0]?.shape?.slice(1)}]). (Deploy `
       + 'the whole built site; in the repository, `dvc checkout --force web/dist` restores it.)');
   }
   await warmUp.data();
@@ -107,14 +112,15 @@ export async function loadModel(url, { version, backend, progress }) {
   return { graph: model, version: await versionOf(files), files };
 }
 
-/** What `model` (a loaded model) reads in `input`: { probabilities (of each digit), ms (the
- * time it took), version (the model's) }. */
+/** What `model` (a loaded model) reads in `input`: { probabilities (of each digit),
+ * notADigit (the probability that it is none), ms (the time it took), version (the model's) }. */
 export async function predict({ graph, version }, input) {
   const started = performance.now();
   const output = tf.tidy(() => graph.predict(tf.tensor4d(input, [1, MNIST_SIZE, MNIST_SIZE, 1])));
-  const probabilities = await output.data();
+  const outputs = await output.data();
   output.dispose();
-  return { probabilities, ms: performance.now() - started, version };
+  return { probabilities: Array.from(outputs.subarray(0, DIGITS)), notADigit: outputs[DIGITS],
+    ms: performance.now() - started, version };
 }
 
 /** Predictions while the user draws: once `start` has the model, `read(model)` runs after

@@ -1,8 +1,13 @@
-// What the model reads: the digit, a bar for each digit's probability (each a button that
-// keeps the drawing on show, labelled with its digit), and the 28x28 picture the model sees.
+// What the model reads: the digit (or "not sure" for a drawing that is no digit), a bar for
+// each digit's probability (each a button that keeps the drawing on show, labelled with its
+// digit), and the 28x28 picture the model sees.
 import { MNIST_SIZE } from '../preprocess.js';
+import { NOT_A_DIGIT_AT } from './model.js';
 
 const percent = (p) => `${Math.round(p * 100)}%`;
+/** "a 7", "an 8". */
+export const aDigit = (digit) => `${digit === 8 ? 'an' : 'a'} ${digit}`;
+export const NOT_SURE = 'Not sure: that does not look like a digit. Draw a digit, 0 to 9.';
 
 /** The results in `digit`, `summary`, `bars`, `preview` and `timing`; tapping the bar of a
  * digit calls `keep(digit)`. */
@@ -10,7 +15,7 @@ export function createResults({ digit: digitBox, summary, bars: list, preview, t
   const picture = preview.getContext('2d');
   const bars = Array.from({ length: 10 }, (_, digit) => {
     const item = document.createElement('li');
-    item.innerHTML = `<button type="button" disabled aria-label="${digit}: keep as a ${digit}">`
+    item.innerHTML = `<button type="button" disabled aria-label="${digit}: keep as ${aDigit(digit)}">`
       + `<span class="label">${digit}</span><span class="track"><span class="fill"></span></span>`
       + '<span class="value">0%</span></button>';
     list.append(item);
@@ -39,14 +44,17 @@ export function createResults({ digit: digitBox, summary, bars: list, preview, t
     },
     /** Show what the model (of `version`) read in `input`, made from `drawn` (strokes; none
      * for a picture). */
-    show(input, drawn, { probabilities, ms, version }) {
+    show(input, drawn, { probabilities, notADigit, ms, version }) {
       const best = probabilities.indexOf(Math.max(...probabilities));
-      shown = { input, drawn, read: best, model: version };
-      digitBox.textContent = best;
-      summary.textContent = `Looks like a ${best}: ${percent(probabilities[best])} sure`;
+      const unsure = notADigit >= NOT_A_DIGIT_AT;
+      shown = { input, drawn, read: unsure ? null : best, model: version };
+      digitBox.textContent = unsure ? '?' : best;
+      summary.textContent = unsure ? NOT_SURE
+        : `Looks like ${aDigit(best)}: ${percent(probabilities[best])} sure`;
+      summary.dataset.unsure = unsure;
       bars.forEach((bar, digit) => {
         bar.style.setProperty('--p', probabilities[digit]);
-        bar.classList.toggle('top', digit === best);
+        bar.classList.toggle('top', digit === best && !unsure);
         bar.querySelector('.value').textContent = percent(probabilities[digit]);
         bar.disabled = false;
       });
@@ -57,6 +65,7 @@ export function createResults({ digit: digitBox, summary, bars: list, preview, t
     showEmpty() {
       shown = null;
       digitBox.textContent = '';
+      summary.dataset.unsure = false;
       summary.textContent = notice ?? 'Draw a digit';
       bars.forEach((bar) => {
         bar.style.setProperty('--p', 0);

@@ -451,6 +451,35 @@ const scenarios = {
     return { ...seen, problems };
   },
 
+  /**
+   * ARGUMENT (JSON): `drawings` (each a list of strokes), each drawn with the mouse and read
+   * with its bars' values, then cleared; the last drawn again and kept as `keepAs` (a digit),
+   * and the export saved to `exportPath`.
+   */
+  async unsure(browser, url, argument) {
+    const { drawings, keepAs, exportPath } = JSON.parse(argument);
+    const { page, problems } = await openPage(browser, url);
+    const read = [];
+    for (const strokes of drawings) {
+      await drawWithMouse(page, strokes);
+      read.push({
+        ...brief(await readPage(page)),
+        unsure: await page.evaluate(() => document.getElementById('summary').dataset.unsure),
+        bars: await page.$$eval('#bars .value', (values) => values.map((v) => v.textContent)),
+      });
+      await page.keyboard.press('Escape');
+      await settle(page);
+    }
+    await drawWithMouse(page, drawings.at(-1));
+    await page.click(`#bars li:nth-child(${keepAs + 1}) button`);
+    await page.waitForFunction(() => document.getElementById('kept-count').textContent
+      .startsWith('1 drawing'));
+    const afterKeeping = await readPage(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    await download.saveAs(exportPath);
+    return { read, kept: afterKeeping.kept, summary: afterKeeping.summary, problems };
+  },
+
   async screenshots(browser, url, directory) {
     const phone = await openPage(browser, url, {
       viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,

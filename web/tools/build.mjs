@@ -53,6 +53,11 @@ const THREADED = /tfjs-backend-wasm-threaded-simd\.js$/;
 const THREADS_WORKER = /tfjs-backend-wasm-threaded-simd\.worker\.js$/; // its workers' source
 const OP_LISTS = path.join(MODULES, '@tensorflow/tfjs-converter/dist/operations/op_list');
 
+// The wasm backend's reductions transpose their input through the Transpose kernel's wasm
+// function, which is set up only where that kernel is registered; a profile does not list it.
+const TRANSPOSING = new Set(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod',
+  'Sum']);
+
 /** The TF.js kernels the model runs, in the wasm backend. */
 async function kernelsOf(modelDir) {
   await tf.setBackend('wasm');
@@ -63,7 +68,9 @@ async function kernelsOf(modelDir) {
     output.dispose();
   });
   // The profile also names the fused ops (`fusedConv2d__op`), which are not kernels.
-  return [...new Set(kernelNames)].filter((name) => !name.endsWith('__op')).sort();
+  const kernels = new Set(kernelNames.filter((name) => !name.endsWith('__op')));
+  if (kernelNames.some((name) => TRANSPOSING.has(name))) kernels.add('Transpose');
+  return [...kernels].sort();
 }
 
 /** A tfjs module for those kernels, written by TF.js's custom-module tool into `dir`. */

@@ -1,10 +1,10 @@
 // Run the TF.js graph model on a batch of images in Node, on the wasm backend and with the
 // pinned TF.js release the web page bundles. The verify@tfjs stage calls it.
 //
-//   node web/tools/predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32 [--backend cpu]
+//   node web/tools/predict-batch.mjs MODEL_DIR IMAGES.f32 OUTPUTS.f32 [--backend cpu]
 //
-// IMAGES.f32 holds n x MNIST_SIZE x MNIST_SIZE float32 values in [0, 1]; PROBABILITIES.f32
-// receives n x 10.
+// IMAGES.f32 holds n x MNIST_SIZE x MNIST_SIZE float32 values in [0, 1]; OUTPUTS.f32
+// receives n x 11 (the ten digits' probabilities, then not-a-digit's).
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -20,7 +20,7 @@ async function main() {
     options: { backend: { type: 'string', default: 'wasm' } },
   });
   if (positionals.length !== 3) {
-    throw new Error('usage: predict-batch.mjs MODEL_DIR IMAGES.f32 PROBABILITIES.f32');
+    throw new Error('usage: predict-batch.mjs MODEL_DIR IMAGES.f32 OUTPUTS.f32');
   }
   const [modelDir, inputPath, outputPath] = positionals;
   await tf.setBackend(values.backend);
@@ -32,17 +32,19 @@ async function main() {
   const count = images.length / pixels;
   if (!Number.isInteger(count)) throw new Error(`${inputPath} is not a whole number of images`);
 
-  const probabilities = new Float32Array(count * 10);
+  const batches = [];
   const started = performance.now();
   for (let start = 0; start < count; start += BATCH) {
     const n = Math.min(BATCH, count - start);
     const batch = images.subarray(start * pixels, (start + n) * pixels);
     const output = tf.tidy(() => model.predict(tf.tensor4d(batch, [n, MNIST_SIZE, MNIST_SIZE, 1])));
-    probabilities.set(await output.data(), start * 10);
+    batches.push(await output.data());
     output.dispose();
   }
+  const outputs = new Float32Array(batches.reduce((total, values) => total + values.length, 0));
+  batches.reduce((offset, values) => (outputs.set(values, offset), offset + values.length), 0);
   const seconds = (performance.now() - started) / 1000;
-  await writeFile(outputPath, Buffer.from(probabilities.buffer));
+  await writeFile(outputPath, Buffer.from(outputs.buffer));
   console.log(`tfjs ${tf.version.tfjs} on ${tf.getBackend()}: ${count} images in ${seconds.toFixed(2)} s`);
 }
 

@@ -50,10 +50,10 @@ class Classifier(assets: AssetManager) : DigitClassifier {
         interpreter.run(inputBuffer, outputBuffer)
         outputBuffer.rewind()
         val probabilities = if (output.dataType() == DataType.INT8) {
-            val stored = ByteArray(Prediction.DIGITS).also { outputBuffer.get(it) }
+            val stored = ByteArray(Prediction.OUTPUTS).also { outputBuffer.get(it) }
             output.quantization().fromInt8(stored)
         } else {
-            FloatArray(Prediction.DIGITS).also { outputBuffer.asFloatBuffer().get(it) }
+            FloatArray(Prediction.OUTPUTS).also { outputBuffer.asFloatBuffer().get(it) }
         }
         return Prediction(probabilities)
     }
@@ -62,8 +62,8 @@ class Classifier(assets: AssetManager) : DigitClassifier {
     private fun mismatch(): String? = when {
         !input.shape().contentEquals(INPUT_SHAPE) ->
             "takes ${input.shape().contentToString()}, not ${INPUT_SHAPE.contentToString()}"
-        output.numElements() != Prediction.DIGITS ->
-            "gives ${output.numElements()} values, not ${Prediction.DIGITS}"
+        output.numElements() != Prediction.OUTPUTS ->
+            "gives ${output.numElements()} values, not ${Prediction.OUTPUTS}"
         input.dataType() !in TYPES || output.dataType() !in TYPES ->
             "maps ${input.dataType()} to ${output.dataType()}; the app handles float32 and int8"
         else -> null

@@ -104,7 +104,7 @@ class DigitReader(
     fun keep(label: Int): Boolean {
         val reading = shown ?: return false
         shown = null
-        val digit = DrawnDigit(label, reading.prediction.digit, reading.model, timestamp(),
+        val digit = DrawnDigit(label, reading.prediction.read, reading.model, timestamp(),
             reading.strokes, DrawnDigit.pixels(reading.input))
         worker.execute {
             kept.keep(digit)

@@ -76,12 +76,14 @@ class MainActivity : Activity(), DigitReader.Listener {
 
     override fun onRead(reading: Reading?) {
         val prediction = reading?.prediction
-        digit.text = prediction?.digit?.toString() ?: getString(R.string.no_digit)
+        digit.text = prediction?.read?.toString() ?: getString(R.string.no_digit)
         val lines = prediction?.lines()?.joinToString("\n") ?: getString(R.string.draw_a_digit)
+        val flagged = prediction != null && prediction.read == null
+        val notSure = if (flagged) getString(R.string.not_sure) else null
         val version = reader.modelVersion?.let {
             getString(R.string.model_version, ModelVersion.label(it, BuildConfig.MODEL_RELEASE))
         }
-        probabilities.text = listOfNotNull(lines, version).joinToString("\n\n")
+        probabilities.text = listOfNotNull(notSure, lines, version).joinToString("\n\n")
         labelButtons.forEach { it.isEnabled = reading != null }
     }
 

@@ -12,8 +12,11 @@ import java.nio.file.Files
 
 /** DigitReader, the work behind MainActivity's screen, with a stand-in model and a clock. */
 class DigitReaderTest {
-    /** Reads every drawing as the next digit: 0, then 1, ... and records what it was given. */
-    private class CountingModel : DigitClassifier {
+    /**
+     * Reads every drawing as the next digit: 0, then 1, ... (with [notADigit] as its probability
+     * of no digit) and records what it was given.
+     */
+    private class CountingModel(private val notADigit: Float) : DigitClassifier {
         val inputs = ArrayList<FloatArray>()
         var closed = false
 
@@ -22,7 +25,9 @@ class DigitReaderTest {
         override fun classify(pixels: FloatArray): Prediction {
             val digit = inputs.size % Prediction.DIGITS
             inputs.add(pixels)
-            return Prediction(FloatArray(Prediction.DIGITS) { if (it == digit) 1f else 0f })
+            return Prediction(FloatArray(Prediction.OUTPUTS) {
+                if (it == digit) 1f else if (it == Prediction.DIGITS) notADigit else 0f
+            })
         }
 
         override fun close() {
@@ -36,11 +41,14 @@ class DigitReaderTest {
     private val exported = ArrayList<File>()
     private val models = ArrayList<CountingModel>()
     private val directory = Files.createTempDirectory("reader").toFile()
-    private var openModel: () -> DigitClassifier = { CountingModel().also { models.add(it) } }
+    private var notADigit = 0.01f
+    private var openModel: () -> DigitClassifier =
+        { CountingModel(notADigit).also { models.add(it) } }
 
     private val listener = object : DigitReader.Listener {
         override fun onRead(reading: Reading?) {
-            events.add("read ${reading?.prediction?.digit ?: "nothing"}")
+            val prediction = reading?.prediction
+            events.add("read ${prediction?.let { it.read ?: "not sure" } ?: "nothing"}")
         }
 
         override fun onFailure(error: Throwable) {
@@ -125,7 +133,7 @@ class DigitReaderTest {
         runAll()
         assertEquals(listOf("kept 0", "failed: digits.tflite takes [1, 32, 32, 3]"), events)
         assertNull(reader.shown)
-        openModel = { CountingModel().also { models.add(it) } }
+        openModel = { CountingModel(notADigit).also { models.add(it) } }
         read(red)
         runAll()
         assertEquals("read 0", events.last())
@@ -162,6 +170,22 @@ class DigitReaderTest {
         runAll()
         assertEquals("kept 0", events.last())
         assertEquals(0, KeptDigits(File(directory, "kept.jsonl")).count)
+    }
+
+    @Test
+    fun aDrawingTheModelCallsNoDigitShowsNoneAndCorrectingItStillKeepsIt() {
+        notADigit = 0.9f
+        read(red)
+        runAll()
+        assertEquals(listOf("kept 0", "read not sure"), events)
+        assertEquals("the probabilities stay on show", 0, checkNotNull(reader.shown).prediction.digit)
+        assertTrue(reader.keep(4))
+        runAll()
+        reader.export()
+        runAll()
+        val digit = JSONObject(exported.single().readText()).getJSONArray("digits").getJSONObject(0)
+        assertEquals(4, digit.getInt("label"))
+        assertTrue("it read no digit", digit.isNull("read"))
     }
 
     @Test
