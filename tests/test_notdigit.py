@@ -1,14 +1,17 @@
 """The deployed model: the CNN, its probabilities temperature-scaled, and not-a-digit."""
 
+import re
+
 import keras
 import numpy as np
 import pytest
 
-from digits.core.dataset import NOT_A_DIGIT, NUM_CLASSES
+from digits.core.dataset import NOT_A_DIGIT, NOT_A_DIGIT_AT, NUM_CLASSES
 from digits.core.params import ModelParams
 from digits.deploy.scores import calibration_error
 from digits.training.model import build_model, load_model, save_model
 from digits.training.notdigit import deployable, feature_tensor, fit_temperature, train_head
+from tests.conftest import REPO
 
 TINY = ModelParams(conv_filters=[4, 8], kernel_sizes=[3, 3], dense_units=8, dropout=0.0,
                    downsample="strided")
@@ -56,3 +59,14 @@ def test_the_deployed_model_reads_every_digit_as_the_cnn_and_adds_not_a_digit(tm
                                softer / softer.sum(axis=1, keepdims=True), rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(outputs[:, NOT_A_DIGIT], head.predict(features, verbose=0)[:, 0],
                                rtol=1e-5, atol=1e-6)
+
+
+def test_the_page_and_the_app_say_not_sure_where_the_pipeline_counts_a_flag():
+    page = (REPO / "web/src/model.js").read_text()
+    app = (REPO / "android/app/src/main/java/com/mnisteverywhere/digits/Prediction.kt").read_text()
+    at = str(NOT_A_DIGIT_AT)
+    assert re.search(r"export const NOT_A_DIGIT_AT = ([\d.]+);", page).group(1) == at
+    assert re.search(r"const val NOT_A_DIGIT_AT = ([\d.]+)f", app).group(1) == at
+    # the flag is the output after the ten digits in both
+    assert re.search(r"const DIGITS = (\d+);", page).group(1) == str(NOT_A_DIGIT)
+    assert re.search(r"const val DIGITS = (\d+)", app).group(1) == str(NOT_A_DIGIT)
