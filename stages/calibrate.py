@@ -2,13 +2,13 @@
 probabilities calibrated on the held-out digits, and an eleventh output, the probability of no
 digit, trained on the training digits against draw-nondigits' drawings."""
 
-import argparse
 
 import keras
 import numpy as np
 
 from digits.core import params
 from digits.core.atomic import atomic_output
+from digits.core.cli import stage_parser
 from digits.core.dataset import BATCH, NUM_CLASSES, load_nondigits, to_model_input, verify_mnist
 from digits.core.errors import run
 from digits.deploy.scores import calibration_error, flagged
@@ -18,15 +18,8 @@ from digits.training.sets import training_digits
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = stage_parser(__doc__, "data", "drawn", "kept", "nondigits")
     parser.add_argument("--cnn", required=True, help="the trained CNN (train's .keras)")
-    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
-    parser.add_argument("--drawn", required=True,
-                        help="directory of the drawn MNIST digits (draw-mnist's)")
-    parser.add_argument("--kept", required=True,
-                        help="directory of the digits people kept (collect-kept's)")
-    parser.add_argument("--nondigits", required=True,
-                        help="directory of the drawings that are no digit (draw-nondigits')")
     parser.add_argument("--model", required=True, help="where to save the deployed .keras model")
     args = parser.parse_args()
     settings = params.load("calibrate", params.CalibrateParams)
@@ -38,7 +31,8 @@ def main() -> None:
     (x_train, _), (x_val, y_val) = training_digits(
         args.data, args.drawn, args.kept, checksums, train_params.validation_split,
         params.load("kept", params.KeptParams).repeats)
-    validation = predict_keras(cnn, to_model_input(x_val))
+    held_out = to_model_input(x_val)
+    validation = predict_keras(cnn, held_out)
     temperature = fit_temperature(validation, y_val)
 
     keras.utils.set_random_seed(settings.seed)
@@ -51,13 +45,14 @@ def main() -> None:
     head = train_head(features, is_nondigit, settings.hidden_units, settings.epochs)
     model = deployable(cnn, temperature, head)
 
-    calibrated = predict_keras(model, to_model_input(x_val))
-    nondigits = predict_keras(model, to_model_input(load_nondigits(args.nondigits, "validation")))
+    calibrated = predict_keras(model, held_out)
+    held_out_nondigits = predict_keras(
+        model, to_model_input(load_nondigits(args.nondigits, "validation")))
     print(f"temperature {temperature:.3f}: calibration error on the {len(y_val)} held-out digits "
           f"{calibration_error(validation, y_val):.4f} -> "
           f"{calibration_error(calibrated, y_val):.4f}; read as no digit: "
           f"{np.mean(flagged(calibrated)):.2%} of them, "
-          f"{np.mean(flagged(nondigits)):.2%} of the held-out drawings that are no digit")
+          f"{np.mean(flagged(held_out_nondigits)):.2%} of the held-out drawings that are no digit")
     with atomic_output(args.model) as tmp:
         save_model(model, tmp)
 

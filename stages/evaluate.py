@@ -3,7 +3,6 @@ as no digit among them), per-digit figures, confusion matrix, the misread digits
 test drawings that are no digit it flags; the outputs the converted models must agree with;
 and the kept digits it surely reads as another digit (a wrong label, perhaps)."""
 
-import argparse
 import json
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from digits.core import params
 from digits.core.atomic import atomic_output
+from digits.core.cli import stage_parser
 from digits.core.dataset import (
     MNIST_SIZE,
     NUM_CLASSES,
@@ -92,20 +92,9 @@ def contradicted_kept_digits(model: keras.Model, kept_dir: str, confidence: floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
-    parser.add_argument("--model", required=True, help="the trained .keras model")
-    parser.add_argument("--drawn", required=True,
-                        help="directory of the drawn MNIST digits (draw-mnist's)")
-    parser.add_argument("--kept", required=True,
-                        help="directory of the digits people kept (collect-kept's)")
-    parser.add_argument("--nondigits", required=True,
-                        help="directory of the drawings that are no digit (draw-nondigits')")
-    parser.add_argument("--metrics", required=True, help="metrics JSON to write")
-    parser.add_argument("--drawn-metrics", required=True,
-                        help="metrics JSON to write for the drawn digits")
-    parser.add_argument("--nodigit-metrics", required=True,
-                        help="metrics JSON to write for the drawings that are no digit")
+    parser = stage_parser(__doc__, "data", "drawn", "kept", "nondigits", "metrics",
+                          "drawn-metrics", "nodigit-metrics")
+    parser.add_argument("--model", required=True, help="the deployed .keras model")
     parser.add_argument("--per-digit", required=True, help="precision and recall per digit (JSON)")
     parser.add_argument("--confusion", required=True, help="confusion plot data (JSON) to write")
     parser.add_argument("--mistakes", required=True, help="PNG of misclassified digits to write")

@@ -3,12 +3,12 @@
 fourth at 0.25). Write them, with their labels and numbers in MNIST, to --out. The strokes
 depend on nothing in params.yaml's `drawn`, so restyling the drawn digits never retraces."""
 
-import argparse
 
 import numpy as np
 
 from digits.core import params
 from digits.core.atomic import atomic_output
+from digits.core.cli import stage_parser
 from digits.core.dataset import SPLITS, load_split, verify_mnist
 from digits.core.errors import run
 from digits.core.progress import Progress
@@ -31,8 +31,7 @@ def trace_chunk(images: np.ndarray) -> list[Strokes]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
+    parser = stage_parser(__doc__, "data")
     parser.add_argument("--out", required=True, help="directory to write the strokes to")
     args = parser.parse_args()
     fraction = params.load("train", params.TrainParams).drawn_fraction

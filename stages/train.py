@@ -6,7 +6,6 @@ every local device (GPUs, or `train.cpu_devices` logical CPUs), `multi_worker` t
 worker listed in the TF_CONFIG environment variable; each global batch is split between them.
 """
 
-import argparse
 import json
 import os
 import tempfile
@@ -20,6 +19,7 @@ from dvclive.keras import DVCLiveCallback
 
 from digits.core import params
 from digits.core.atomic import atomic_output
+from digits.core.cli import stage_parser
 from digits.core.dataset import to_model_input, verify_mnist
 from digits.core.errors import PipelineError, run
 from digits.training.callbacks import TrainingProgress
@@ -46,15 +46,9 @@ def distribution_strategy(name: str, cpu_devices: int) -> tf.distribute.Strategy
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
-    parser.add_argument("--drawn", required=True,
-                        help="directory of the same digits drawn as in the apps (draw-mnist's)")
-    parser.add_argument("--kept", required=True,
-                        help="directory of the digits people kept (collect-kept's)")
+    parser = stage_parser(__doc__, "data", "drawn", "kept", "metrics")
     parser.add_argument("--model", required=True, help="where to save the .keras model")
     parser.add_argument("--live", required=True, help="dvclive directory for training curves")
-    parser.add_argument("--metrics", required=True, help="metrics JSON to write (training time)")
     args = parser.parse_args()
     model_params = params.load("model", params.ModelSection).chosen
     train_params = params.load("train", params.TrainParams)

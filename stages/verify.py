@@ -3,7 +3,6 @@
 drawing that is no digit, compare it with Keras's outputs, and measure it on the drawn digits
 too."""
 
-import argparse
 import json
 from functools import partial
 
@@ -11,6 +10,7 @@ import numpy as np
 
 from digits.core import params
 from digits.core.atomic import atomic_output
+from digits.core.cli import stage_parser
 from digits.core.dataset import load_nondigits, load_split, to_model_input, verify_mnist
 from digits.core.errors import run
 from digits.deploy.artifacts import model_version, size_bytes
@@ -20,23 +20,12 @@ from digits.deploy.scores import write_drawn_metrics, write_nodigit_metrics
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = stage_parser(__doc__, "data", "drawn", "kept", "nondigits", "metrics",
+                          "drawn-metrics", "nodigit-metrics")
     parser.add_argument("runtime", choices=RUNTIMES)
     parser.add_argument("--model", required=True, help="the converted model (folder or file)")
     parser.add_argument("--reference", required=True,
-                        help="the Keras model's test-set probabilities (evaluate's .npy)")
-    parser.add_argument("--data", required=True, help="directory of the MNIST IDX files")
-    parser.add_argument("--drawn", required=True,
-                        help="directory of the drawn MNIST digits (draw-mnist's)")
-    parser.add_argument("--kept", required=True,
-                        help="directory of the digits people kept (collect-kept's)")
-    parser.add_argument("--nondigits", required=True,
-                        help="directory of the drawings that are no digit (draw-nondigits')")
-    parser.add_argument("--metrics", required=True, help="metrics JSON to write")
-    parser.add_argument("--drawn-metrics", required=True,
-                        help="metrics JSON to write for the drawn digits")
-    parser.add_argument("--nodigit-metrics", required=True,
-                        help="metrics JSON to write for the drawings that are no digit")
+                        help="the Keras model's outputs on the test drawings (evaluate's .npy)")
     args = parser.parse_args()
     runtime = RUNTIMES[args.runtime]
     settings = params.load(args.runtime, runtime.params)

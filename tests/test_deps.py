@@ -67,7 +67,8 @@ def _named_files(root: Path, path: Path) -> set[Path]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and "/" in node.value and "\n" not in node.value and (root / node.value).is_file():
+                and "/" in node.value and node.value.split() == [node.value] \
+                and (root / node.value).is_file():
             found.add(root / node.value)
     return found
 

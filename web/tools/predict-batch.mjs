@@ -32,17 +32,17 @@ async function main() {
   const count = images.length / pixels;
   if (!Number.isInteger(count)) throw new Error(`${inputPath} is not a whole number of images`);
 
-  const batches = [];
+  let outputs = new Float32Array(0); // sized by the first batch: a row is the model's output
   const started = performance.now();
   for (let start = 0; start < count; start += BATCH) {
     const n = Math.min(BATCH, count - start);
     const batch = images.subarray(start * pixels, (start + n) * pixels);
     const output = tf.tidy(() => model.predict(tf.tensor4d(batch, [n, MNIST_SIZE, MNIST_SIZE, 1])));
-    batches.push(await output.data());
+    const width = output.shape[1];
+    if (start === 0) outputs = new Float32Array(count * width);
+    outputs.set(await output.data(), start * width);
     output.dispose();
   }
-  const outputs = new Float32Array(batches.reduce((total, values) => total + values.length, 0));
-  batches.reduce((offset, values) => (outputs.set(values, offset), offset + values.length), 0);
   const seconds = (performance.now() - started) / 1000;
   await writeFile(outputPath, Buffer.from(outputs.buffer));
   console.log(`tfjs ${tf.version.tfjs} on ${tf.getBackend()}: ${count} images in ${seconds.toFixed(2)} s`);
