@@ -16,6 +16,7 @@ import ast
 import re
 import shlex
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -62,21 +63,25 @@ def _imported_modules(root: Path, path: Path) -> set[str]:
     return names
 
 
+def _project_file(root: Path, name: str) -> Path | None:
+    """root/name if `name` is a path to a file inside the repository (not a sentence naming
+    one, not a path that climbs out of it)."""
+    if "/" not in name or name.split() != [name] or ".." in Path(name).parts:
+        return None
+    return root / name if (root / name).is_file() else None
+
+
 def _named_files(root: Path, path: Path) -> set[Path]:
     """Project files that a Python module names by a path literal relative to the repo."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and "/" in node.value and node.value.split() == [node.value] \
-                and (root / node.value).is_file():
-            found.add(root / node.value)
-    return found
+    literals = [node.value for node in ast.walk(ast.parse(path.read_text()))
+                if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return {file for file in map(partial(_project_file, root), literals) if file}
 
 
 def _js_imports(root: Path, path: Path) -> set[Path]:
     """The JavaScript modules a script imports, and the project files it names by path."""
     text = path.read_text()
-    named = {root / name for name in JS_STRING.findall(text) if (root / name).is_file()}
+    named = {file for file in map(partial(_project_file, root), JS_STRING.findall(text)) if file}
     return {(path.parent / spec).resolve() for spec in JS_IMPORT.findall(text)} | named
 
 
