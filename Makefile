@@ -37,7 +37,7 @@ data/mnist: setup
 
 test: setup /usr/bin/chromium data/mnist
 	ruff check .
-	pytest --numprocesses=auto --dist=loadfile
+	pytest --numprocesses=auto --dist=loadfile --no-loadscope-reorder
 
 # The unit tier alone: no training, no DVC runs, no browser; seconds.
 test-fast: setup

@@ -7,22 +7,25 @@ import time
 import pytest
 import yaml
 
-from tests.tiny_repo import MODEL_STAGES, copy_of, run, stages_run
+from tests.tiny_repo import copy_of, run, stages_run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
+
+EXPERIMENT_STAGES = ["train", "calibrate", "evaluate"]
 
 
 def test_a_queued_sweep_reruns_what_its_params_touch_and_the_run_cache_restores_the_rest(
         tiny_pipeline, tmp_path):
-    """A sweep of two experiments that both train 2 epochs (the committed run trained 1) and
-    differ in an evaluate param. The first to run reruns every stage after the data's; the
-    second reruns evaluate alone: every other stage comes back from the run-cache, so its lock
-    file records the very outputs (hashes) of the first."""
+    """A sweep of two experiments up to evaluate (the metrics an experiment is judged by)
+    that both train 2 epochs (the committed run trained 1) and differ in an evaluate param.
+    The first to run reruns train, calibrate and evaluate; the second reruns evaluate alone:
+    the other two come back from the run-cache, so its lock file records the very outputs
+    (hashes) of the first."""
     repo = copy_of(tiny_pipeline, tmp_path / "copy")
     committed = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]
 
     queued = run(repo, "dvc", "exp", "run", "--queue", "-S", "train.epochs=2",
-                 "-S", "evaluate.misclassified_max=5,10")
+                 "-S", "evaluate.misclassified_max=5,10", "evaluate")
     assert queued.stdout.count("Queued experiment") == 2
     run(repo, "dvc", "queue", "start")
     deadline = time.monotonic() + 600
@@ -47,12 +50,12 @@ def test_a_queued_sweep_reruns_what_its_params_touch_and_the_run_cache_restores_
     first, second = sorted(experiments, key=lambda exp: -len(stages_run(exp["log"])))
     assert {first["misclassified_max"], second["misclassified_max"]} == {5, 10}
 
-    assert stages_run(first["log"]) == MODEL_STAGES
+    assert stages_run(first["log"]) == EXPERIMENT_STAGES
     assert first["lock"]["download"] == committed["download"]
     assert first["lock"]["train"]["outs"] != committed["train"]["outs"]
 
     assert stages_run(second["log"]) == ["evaluate"]
-    for stage in MODEL_STAGES:
+    for stage in EXPERIMENT_STAGES:
         if stage != "evaluate":
             assert f"Stage '{stage}' is cached - skipping run" in second["log"], stage
             assert second["lock"][stage]["outs"] == first["lock"][stage]["outs"], stage

@@ -45,10 +45,12 @@ def _as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def interrupt(command: list[str], tmp_path: Path, ready: str | None) -> tuple[int, str, float]:
-    """Start `command` in a process group of its own, press Ctrl-C (SIGINT to the group) once
-    it printed `ready` (at once if None); return its exit code, its stderr and the seconds from
-    Ctrl-C to its exit, after checking that no process of the group is left."""
+def interrupt(command: list[str], tmp_path: Path, ready: str,
+              busy: float = 1.0) -> tuple[int, str, float]:
+    """Start `command` in a process group of its own, press Ctrl-C (SIGINT to the group)
+    `busy` seconds after its first line, which must be `ready`; return its exit code,
+    its stderr and the seconds from Ctrl-C to its exit, after checking that no process of the
+    group is left."""
     (tmp_path / "slow_work.py").write_text(
         "import time\n\n\ndef sleep_chunk(seconds):\n"
         "    time.sleep(seconds[0])\n    return seconds\n")
@@ -56,9 +58,8 @@ def interrupt(command: list[str], tmp_path: Path, ready: str | None) -> tuple[in
     process = subprocess.Popen(command, cwd=tmp_path, env=env, text=True,
                                preexec_fn=_as_from_a_terminal, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
-    if ready is not None:
-        assert process.stdout.readline().strip() == ready
-    time.sleep(1)  # the workers are busy with their chunks
+    assert process.stdout.readline().strip() == ready
+    time.sleep(busy)
     os.killpg(process.pid, signal.SIGINT)
     pressed = time.perf_counter()
     _, stderr = process.communicate(timeout=30)
@@ -74,7 +75,7 @@ def interrupt(command: list[str], tmp_path: Path, ready: str | None) -> tuple[in
 @pytest.mark.slow
 def test_ctrl_c_stops_a_stage_and_its_workers_with_one_line(tmp_path):
     code, stderr, _ = interrupt([sys.executable, "-c", SLOW_STAGE, str(tmp_path / "out")],
-                                tmp_path, ready="working")
+                                tmp_path, ready="working")  # its workers busy with their chunks
     assert code == 130
     assert stderr.strip().splitlines()[-1] == INTERRUPTED
     assert "Traceback" not in stderr
@@ -84,17 +85,20 @@ def test_ctrl_c_stops_a_stage_and_its_workers_with_one_line(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_before_a_stage_runs_is_one_line_too(tmp_path):
     """As while a stage's imports load TensorFlow, before run() takes over."""
-    code, stderr, _ = interrupt([sys.executable, "-c", "import digits, time; time.sleep(60)"],
-                                tmp_path, ready=None)
+    importing = "import digits, time; print('imported', flush=True); time.sleep(60)"
+    code, stderr, _ = interrupt([sys.executable, "-c", importing], tmp_path, ready="imported")
     assert code == -signal.SIGINT
     assert stderr.strip() == INTERRUPTED
 
 
 @pytest.mark.slow
 def test_ctrl_c_in_the_web_build_is_one_line_and_leaves_no_site(tiny_pipeline, tmp_path):
-    build = ["node", str(REPO / "web/tools/build.mjs"), "--model", str(tiny_pipeline / "web/model"),
-             "--out", str(tmp_path / "dist"), "--params", str(tiny_pipeline / "params.yaml")]
-    code, stderr, _ = interrupt(build, tmp_path, ready=None)  # a build takes seconds
+    model, site = tiny_pipeline / "web/model", tmp_path / "dist"
+    build = ["node", str(REPO / "web/tools/build.mjs"), "--model", str(model), "--out", str(site),
+             "--params", str(tiny_pipeline / "params.yaml")]
+    # Its first line: Node has loaded its modules (seconds on a busy host) and the build began;
+    # the build takes a second or two more.
+    code, stderr, _ = interrupt(build, tmp_path, ready=f"building {site} from {model}", busy=0.2)
     assert code == 130
     assert stderr.strip() == INTERRUPTED
     assert not (tmp_path / "dist").exists()

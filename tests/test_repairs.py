@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.tiny_repo import copy_of, digest, run, stages_run
+from tests.tiny_repo import copy_of, digest, run, run_in_process, stages_run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
 
@@ -97,7 +97,7 @@ def test_damaged_mnist_is_named_before_a_stage_does_any_work(repo, stage):
     original = target.read_bytes()
     damage_in_place(target)
     try:
-        failed = run(repo, "dvc", "repro", "--single-item", "--force", stage, check=False)
+        failed = run_in_process(repo, stage, check=False)
     finally:
         target.write_bytes(original)
     assert failed.returncode != 0

@@ -6,6 +6,7 @@ changes it works on a copy of its own (`copy_of`), so no module pays for the fir
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import yaml
 from filelock import FileLock
 
-from tests.conftest import REPO, stage_env, tiny_mnist, tiny_model_section
+from tests.conftest import REPO, run_stage, stage_env, tiny_mnist, tiny_model_section
 
 TINY_TRAIN = {"epochs": 1, "batch_size": 32}
 TINY_NONDIGITS = {"train": 64, "validation": 16, "test": 32}
@@ -33,6 +34,19 @@ def run(repo: Path, *args: str, check: bool = True,
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def run_in_process(repo: Path, stage: str, check: bool = True) -> subprocess.CompletedProcess:
+    """A stage of repo's dvc.yaml (`verify@tfjs` names a foreach one) run as its command says,
+    but in this process (conftest.run_stage): what `dvc repro -s -f` would run, without its
+    TensorFlow start-up. DVC then sees its outputs as changed."""
+    name, _, key = stage.partition("@")
+    definition = yaml.safe_load((repo / "dvc.yaml").read_text())["stages"][name]
+    if key:
+        definition = {"cmd": definition["do"]["cmd"].replace("${key}", key)
+                      .replace("${item}", definition["foreach"][key])}
+    _, _, module, *args = shlex.split(definition["cmd"])  # python -m stages.<name> args
+    return run_stage(repo, module, *args, check=check)
 
 
 def stages_run(output: str) -> list[str]:

@@ -270,6 +270,7 @@ async function main() {
   if (!values.model || !values.out) {
     throw new Error('usage: build.mjs --model DIR --out DIR [--metrics FILE] [--params FILE]');
   }
+  console.log(`building ${values.out} from ${values.model}`);
   values.release = await releaseOf(values.params);
   const { version, kernels, bytes } = await build(path.resolve(values.model),
     path.resolve(values.out), values.release);
