@@ -30,10 +30,10 @@ pytest_plugins = ["tests.tiny_repo"]  # the session's tiny DVC repository
 # The modules that take longest, in the order `make test` starts them: pytest-xdist's
 # `--dist loadfile --no-loadscope-reorder` hands whole files to its workers in collection order,
 # each worker taking the next when it has at most two tests left. The first builds the tiny
-# pipeline the next four reuse, while the second trains the page's model.
-LONGEST_FIRST = ["test_pipeline.py", "test_web.py", "test_experiments.py", "test_kept_training.py",
-                 "test_repairs.py", "test_strategies.py", "test_sharing.py", "test_release.py",
-                 "test_train.py", "test_convert.py", "test_android.py"]
+# pipeline the next ones reuse, while the second trains the page's model.
+LONGEST_FIRST = ["test_pipeline.py", "test_web.py", "test_experiments.py", "test_repairs.py",
+                 "test_strategies.py", "test_sharing.py", "test_release.py", "test_train.py",
+                 "test_convert.py", "test_android.py"]
 
 REPO = Path(__file__).resolve().parent.parent
 DELETE = object()  # edit_params: remove the key

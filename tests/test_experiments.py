@@ -17,7 +17,7 @@ EXPERIMENT_STAGES = ["train", "calibrate", "evaluate"]
 def test_a_queued_sweep_reruns_what_its_params_touch_and_the_run_cache_restores_the_rest(
         tiny_pipeline, tmp_path):
     """A sweep of two experiments up to evaluate (the metrics an experiment is judged by)
-    that both train 2 epochs (the committed run trained 1) and differ in an evaluate param.
+    that both train 2 epochs (the committed run trained 40) and differ in an evaluate param.
     The first to run reruns train, calibrate and evaluate; the second reruns evaluate alone:
     the other two come back from the run-cache, so its lock file records the very outputs
     (hashes) of the first."""

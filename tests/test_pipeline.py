@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from digits.deploy.artifacts import model_version
-from tests.conftest import edit_params, run_stage, stage_env
+from tests.conftest import REPO, edit_params, run_stage, stage_env
 from tests.tiny_repo import ALL_STAGES, copy_of, digest, run, stages_run
 
 pytestmark = pytest.mark.slow  # trains, converts or runs DVC, Node or a browser
@@ -63,7 +63,8 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
         assert parity["size_bytes"] == sum(file.stat().st_size for file in files)
 
     drawn = [by_file[f"reports/metrics/drawn/{runtime}.json"] for runtime in RUNTIMES]
-    assert all(set(figures) == {"accuracy", "ece", "flagged"} for figures in drawn)  # none kept
+    assert all(set(figures) == {"accuracy", "ece", "flagged", "kept_check_accuracy",
+                                "kept_check_digits", "kept_train_digits"} for figures in drawn)
     assert drawn[0]["accuracy"] == drawn[1]["accuracy"] == drawn[2]["accuracy"]
     assert drawn[0]["flagged"] == drawn[1]["flagged"] == drawn[2]["flagged"]
 
@@ -85,8 +86,9 @@ def test_repro_runs_every_stage_and_reports_metrics_and_plots(repo, tiny_pipelin
                           "reports/evaluate/mistakes.png", "reports/evaluate/contradicted.png"}
 
 
-def test_the_default_metrics_table_fits_120_columns(repo):
-    table = run(repo, "dvc", "metrics", "show").stdout
+def test_the_project_s_metrics_table_fits_120_columns():
+    """What `dvc metrics show` prints in a fresh clone: the committed metrics, no kept digits."""
+    table = run(REPO, "dvc", "metrics", "show").stdout
     rows = table.strip().splitlines()
     # a header, then train, the site, and Keras, TF.js and LiteRT on MNIST, drawn digits and
     # drawings that are no digit

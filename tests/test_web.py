@@ -8,9 +8,11 @@ import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import keras
@@ -109,11 +111,37 @@ def site(http_root, trained) -> tuple[Path, str]:
     return root, url
 
 
-def drive(scenario: str, url: str, *args: str) -> dict:
-    result = subprocess.run(["node", str(WEB / "tests" / "drive-page.mjs"), scenario, url, *args],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+class PageDriver:
+    """web/tests/drive-page.mjs: one Chromium for this module's scenarios, each in a fresh
+    browser context; calling it runs one scenario and returns what it saw."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.process = subprocess.Popen(["node", str(WEB / "tests" / "drive-page.mjs")],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=log.open("w"), text=True)
+
+    def __call__(self, scenario: str, url: str, argument: str | None = None) -> dict:
+        self.process.stdin.write(json.dumps([scenario, url, argument]) + "\n")
+        self.process.stdin.flush()
+        answered, _, _ = select.select([self.process.stdout], [], [], 300)
+        assert answered, f"{scenario}: no answer in 300 s"
+        line = self.process.stdout.readline()
+        assert line, f"drive-page.mjs ended:\n{self.log.read_text()}"
+        answer = json.loads(line)
+        assert "error" not in answer, answer["error"]
+        return answer["seen"]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def drive(tmp_path_factory) -> Iterator[PageDriver]:
+    driver = PageDriver(tmp_path_factory.mktemp("driver") / "stderr.log")
+    yield driver
+    driver.close()
 
 
 def test_javascript_unit_tests_pass():
@@ -123,7 +151,7 @@ def test_javascript_unit_tests_pass():
     assert "# fail 0" in result.stdout
 
 
-def test_the_page_loads_to_ready_with_no_console_errors(site):
+def test_the_page_loads_to_ready_with_no_console_errors(site, drive):
     _, url = site
     page = drive("load", url)
     assert page["problems"] == []
@@ -138,7 +166,7 @@ def test_the_page_loads_to_ready_with_no_console_errors(site):
     assert not page["undoEnabled"] and not page["clearEnabled"]
 
 
-def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path):
+def test_mnist_digits_drawn_with_the_mouse_are_read(site, trained, tmp_path, drive):
     _, url = site
     images, labels = load_split(trained / "data", "t10k")
     digits = [pen_strokes(image) for image in images[:DRAWN_DIGITS]]
@@ -169,7 +197,8 @@ def in_pad(strokes: list, low: float = 0.2, high: float = 0.8) -> list:
             for stroke in strokes]
 
 
-def test_a_scribble_and_a_letter_get_not_sure_and_a_correction_still_keeps_one(site, tmp_path):
+def test_a_scribble_and_a_letter_get_not_sure_and_a_correction_still_keeps_one(
+        site, tmp_path, drive):
     _, url = site
     scribble = draw_nondigit("scribble", np.random.default_rng(3))
     drawings = [in_pad(scribble), in_pad(SHAPES["W"])]
@@ -189,7 +218,7 @@ def test_a_scribble_and_a_letter_get_not_sure_and_a_correction_still_keeps_one(s
     assert (record["label"], record["read"]) == (8, None)  # kept as an 8; it read no digit
 
 
-def test_undo_clear_and_the_empty_pad(site):
+def test_undo_clear_and_the_empty_pad(site, drive):
     _, url = site
     result = drive("controls", url)
     assert result["problems"] == []
@@ -209,7 +238,7 @@ def test_undo_clear_and_the_empty_pad(site):
         assert page["preview"] == empty["preview"] == [0.0] * 784
 
 
-def test_a_dropped_or_chosen_picture_is_read_as_python_reads_it(site, trained, tmp_path):
+def test_a_dropped_or_chosen_picture_is_read_as_python_reads_it(site, trained, tmp_path, drive):
     _, url = site
     images, labels = load_split(trained / "data", "t10k")
     # Blue ink on cream paper at an odd size, as if photographed: exercises the luma, the
@@ -235,7 +264,7 @@ def test_a_dropped_or_chosen_picture_is_read_as_python_reads_it(site, trained, t
 
 
 @pytest.mark.parametrize("broken", ["not JSON", "no weights", "another shape"])
-def test_a_broken_model_shows_a_readable_error(site, broken):
+def test_a_broken_model_shows_a_readable_error(site, broken, drive):
     root, url = site
     if broken == "not JSON":
         (root / "broken").mkdir()
@@ -260,7 +289,8 @@ def test_a_broken_model_shows_a_readable_error(site, broken):
     assert not [p for p in page["problems"] if not p.startswith("HTTP 404")]
 
 
-def test_careless_and_hostile_pictures_end_in_what_the_user_did_last(site, trained, tmp_path):
+def test_careless_and_hostile_pictures_end_in_what_the_user_did_last(
+        site, trained, tmp_path, drive):
     _, url = site
     images, labels = load_split(trained / "data", "t10k")
     three, seven = (next(i for i, label in enumerate(labels) if label == digit)
@@ -292,7 +322,7 @@ def test_careless_and_hostile_pictures_end_in_what_the_user_did_last(site, train
     assert seen["large"]["digit"] == "3" and seen["large"]["pictureVisible"]
 
 
-def test_phone_and_desktop_layouts_and_touch_drawing(site):
+def test_phone_and_desktop_layouts_and_touch_drawing(site, drive):
     _, url = site
     ARTIFACTS.mkdir(exist_ok=True)
     result = drive("screenshots", url, str(ARTIFACTS))
@@ -307,7 +337,7 @@ def test_phone_and_desktop_layouts_and_touch_drawing(site):
 
 
 def test_the_site_works_offline_after_one_visit_and_takes_a_new_model_when_online(
-        site, trained, tmp_path):
+        site, trained, tmp_path, drive):
     """A first visit; a reload with the network off still reads a drawn 7; then another model
     is deployed over the site as release v2.0.0, and the next online visit shows that release
     and version and reads with the new model."""
@@ -352,7 +382,7 @@ def test_the_built_site_is_one_static_folder_with_a_runtime_cut_to_the_model(tra
 
 
 def test_labelled_drawings_are_kept_across_reloads_exported_for_python_and_deleted(
-        site, tmp_path):
+        site, tmp_path, drive):
     _, url = site
     exported = tmp_path / "export.json"
     seen = drive("keep", url, str(exported))
@@ -390,7 +420,7 @@ def test_a_build_deletes_what_killed_builds_left_and_nothing_else(trained, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.json", f"site.tmp-{alive}"]
 
 
-def test_strokes_drawn_while_the_model_loads_are_read_when_it_is_ready(site):
+def test_strokes_drawn_while_the_model_loads_are_read_when_it_is_ready(site, drive):
     _, url = site
     seen = drive("early", url)
     assert seen["problems"] == []
@@ -400,7 +430,7 @@ def test_strokes_drawn_while_the_model_loads_are_read_when_it_is_ready(site):
 
 
 @pytest.mark.parametrize("indexeddb", ["missing", "throwing"])
-def test_without_indexeddb_keeping_is_visibly_unavailable_with_the_reason(site, indexeddb):
+def test_without_indexeddb_keeping_is_visibly_unavailable_with_the_reason(site, indexeddb, drive):
     _, url = site
     seen = drive("keepOne", url, json.dumps({"indexedDB": indexeddb}))
     assert seen["problems"] == []  # no uncaught rejection from the tap
@@ -413,7 +443,7 @@ def test_without_indexeddb_keeping_is_visibly_unavailable_with_the_reason(site, 
     assert seen["tapped"]["digit"] == seen["drawn"]["digit"] == "7"  # the 7 is not thrown away
 
 
-def test_a_working_model_stays_usable_offline_after_the_server_model_turns_to_garbage(site):
+def test_a_working_model_stays_usable_offline_after_the_server_model_turns_to_garbage(site, drive):
     """Online, a garbage model.json is reported; offline, the service worker still answers
     with the model that worked, never the garbage."""
     root, url = site
@@ -427,7 +457,7 @@ def test_a_working_model_stays_usable_offline_after_the_server_model_turns_to_ga
     assert seen["problems"] == []
 
 
-def test_a_model_from_another_origin_is_refused_before_it_is_asked_for(site):
+def test_a_model_from_another_origin_is_refused_before_it_is_asked_for(site, drive):
     _, url = site
     other = url.replace("127.0.0.1", "localhost")  # the same server, another origin
     page = drive("load", f"{url}?model={other}model/model.json")
@@ -438,7 +468,7 @@ def test_a_model_from_another_origin_is_refused_before_it_is_asked_for(site):
 
 
 def test_a_model_that_is_not_the_shipped_one_shows_and_records_its_own_version(
-        site, trained, tmp_path):
+        site, trained, tmp_path, drive):
     root, url = site
     # The same network with float16 weights (the site's uint8): other bytes, the same kernels,
     # which the site's runtime is cut to.

@@ -2,13 +2,16 @@
 // a finger, press its buttons and keys, drop a picture. tests/test_web.py runs each scenario
 // and checks what it saw.
 //
-//   node web/tests/drive-page.mjs SCENARIO PAGE_URL [ARGUMENT]
+//   echo '["SCENARIO", "PAGE_URL", "ARGUMENT"]' | node web/tests/drive-page.mjs
 //
-// Prints one JSON object: the scenario's observations plus `problems`, every console error,
-// uncaught page error, failed request and request to anywhere but the page's own server.
+// Each line read is a scenario to run, in one Chromium for them all (a fresh browser context
+// each). Each answer is one JSON line: {"seen": the scenario's observations plus `problems`,
+// every console error, uncaught page error, failed request and request to anywhere but the
+// page's own server} or {"error": what went wrong}.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { launchChromium, launchChromiumProfile } from '../tools/chromium.mjs';
 
 const SETTLE_TIMEOUT_MS = 15_000;
@@ -518,14 +521,22 @@ const scenarios = {
 };
 
 async function main() {
-  const [scenario, url, argument] = process.argv.slice(2);
-  if (!scenarios[scenario] || !url) {
-    const names = Object.keys(scenarios).join('|');
-    throw new Error(`usage: drive-page.mjs ${names} PAGE_URL [ARGUMENT]`);
-  }
   const browser = await launchChromium();
   try {
-    console.log(JSON.stringify(await scenarios[scenario](browser, url, argument)));
+    for await (const line of readline.createInterface({ input: process.stdin })) {
+      const [scenario, url, argument] = JSON.parse(line);
+      let answer;
+      try {
+        if (!scenarios[scenario]) {
+          throw new Error(`no scenario ${scenario}: ${Object.keys(scenarios).join(', ')}`);
+        }
+        answer = { seen: await scenarios[scenario](browser, url, argument) };
+      } catch (error) {
+        answer = { error: error.stack };
+      }
+      await Promise.all(browser.contexts().map((context) => context.close()));
+      console.log(JSON.stringify(answer));
+    }
   } finally {
     await browser.close();
   }
