@@ -134,7 +134,8 @@ def make_tiny_repo(root: Path) -> Path:
     run(repo, "git", "config", "user.email", "test@example.org")
     run(repo, "git", "config", "user.name", "test")
     run(repo, "dvc", "init", "-q")
-    shutil.copy(REPO / ".dvc" / "config", repo / ".dvc" / "config")
+    for name in (".dvc/config", ".dvcignore"):
+        shutil.copy(REPO / name, repo / name)
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "tiny pipeline")
     return repo
