@@ -117,9 +117,10 @@ class PageDriver:
 
     def __init__(self, log: Path) -> None:
         self.log = log
-        self.process = subprocess.Popen(["node", str(WEB / "tests" / "drive-page.mjs")],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=log.open("w"), text=True)
+        with log.open("w") as stderr:  # the child keeps its own copy
+            self.process = subprocess.Popen(["node", str(WEB / "tests" / "drive-page.mjs")],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=stderr, text=True)
 
     def __call__(self, scenario: str, url: str, argument: str | None = None) -> dict:
         self.process.stdin.write(json.dumps([scenario, url, argument]) + "\n")
